@@ -1,0 +1,84 @@
+/**
+ * Remembers the `X-EE-Wh-Event-Id` values a trigger has already turned into executions, so that a
+ * retried delivery starts no second execution.
+ *
+ * EmailEngine retries a delivery up to 10 times over roughly 35 to 45 minutes and keeps the event
+ * id across retries. Ids are kept in two generations: an id stays known for at least one window
+ * and at most two. A generation that fills up is rotated early, which is what bounds memory.
+ */
+export interface EventIdMemoryOptions {
+	/** How long an id is guaranteed to be remembered, unless the size bound is reached first. */
+	windowMs: number;
+	/** Ids held per generation; the memory never holds more than twice this number. */
+	maxIdsPerGeneration: number;
+	/** Clock, replaceable in tests. */
+	now?: () => number;
+}
+
+export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60 * 60 * 1000;
+export const DEFAULT_MAX_IDS_PER_GENERATION = 250_000;
+
+export class EventIdMemory {
+	private current = new Set<string>();
+
+	private previous = new Set<string>();
+
+	private generationStartedAt: number;
+
+	private readonly now: () => number;
+
+	constructor(private readonly options: EventIdMemoryOptions) {
+		this.now = options.now ?? Date.now;
+		this.generationStartedAt = this.now();
+	}
+
+	/** Records the id and tells whether it had been recorded before. */
+	checkAndRecord(eventId: string): 'new' | 'duplicate' {
+		this.rotateIfDue();
+
+		if (this.current.has(eventId) || this.previous.has(eventId)) return 'duplicate';
+
+		if (this.current.size >= this.options.maxIdsPerGeneration) this.rotate();
+		this.current.add(eventId);
+		return 'new';
+	}
+
+	get size(): number {
+		return this.current.size + this.previous.size;
+	}
+
+	private rotateIfDue(): void {
+		const elapsed = this.now() - this.generationStartedAt;
+		if (elapsed < this.options.windowMs) return;
+
+		if (elapsed >= 2 * this.options.windowMs) this.current = new Set();
+		this.rotate();
+	}
+
+	private rotate(): void {
+		this.previous = this.current;
+		this.current = new Set();
+		this.generationStartedAt = this.now();
+	}
+}
+
+const memories = new Map<string, EventIdMemory>();
+
+/**
+ * The memory of one trigger node. It lives in the n8n process that receives the webhooks, so it
+ * is shared by every request that process handles for that node, and is lost when it restarts.
+ */
+export function eventIdMemoryFor(
+	scope: string,
+	options: EventIdMemoryOptions = {
+		windowMs: DEFAULT_DEDUP_WINDOW_MS,
+		maxIdsPerGeneration: DEFAULT_MAX_IDS_PER_GENERATION,
+	},
+): EventIdMemory {
+	let memory = memories.get(scope);
+	if (!memory) {
+		memory = new EventIdMemory(options);
+		memories.set(scope, memory);
+	}
+	return memory;
+}
