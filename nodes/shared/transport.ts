@@ -1,0 +1,163 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'emailEngineApi';
+
+type EmailEngineContext = IHookFunctions | IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface EmailEngineRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, starting with /v1. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** Names the thing the request is about in error messages, e.g. `account "bob"`. */
+	subject?: string;
+	itemIndex?: number;
+}
+
+/**
+ * The one way this package talks to EmailEngine: authenticated with the credential's access
+ * token, and with every failure turned into an error that says what to check.
+ */
+export async function emailEngineApiRequest(
+	this: EmailEngineContext,
+	request: EmailEngineRequest,
+): Promise<IDataObject> {
+	const credentials = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		json: true,
+		qs: request.qs,
+		body: request.body,
+		headers: request.headers,
+	};
+
+	try {
+		return (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			options,
+		)) as IDataObject;
+	} catch (error) {
+		throw toEmailEngineError(this, error, { ...request, baseUrl });
+	}
+}
+
+interface FailureContext extends EmailEngineRequest {
+	baseUrl: string;
+}
+
+const UNREACHABLE_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ECONNRESET',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+]);
+
+/** Maps a failed request to a `NodeApiError` whose message names the cause and the fix. */
+export function toEmailEngineError(
+	context: EmailEngineContext,
+	error: unknown,
+	failure: FailureContext,
+): NodeApiError {
+	const status = httpStatusOf(error);
+	const code = errorCodeOf(error);
+	const remote = remoteMessageOf(error);
+	const route = `${failure.method} ${failure.path.split('?')[0]}`;
+
+	let message: string;
+	let description: string;
+
+	if (status === undefined && (code === undefined || UNREACHABLE_CODES.has(code))) {
+		message = `EmailEngine is not reachable at ${failure.baseUrl}${code ? ` (${code})` : ''}`;
+		description =
+			'Check the Base URL in the EmailEngine credential, that EmailEngine is running, and that n8n can reach it over the network.';
+	} else if (status === 401) {
+		message = 'EmailEngine rejected the access token (401)';
+		description = 'Check the Access Token in the EmailEngine credential; it may have been revoked.';
+	} else if (status === 403) {
+		message = `The access token may not call ${route} (403${remote ? `: ${remote}` : ''})`;
+		description =
+			'Changing EmailEngine settings and account webhooks needs a token issued with the "*" scope, without an account binding or narrowed permissions. Issue one with "emailengine tokens issue -s \'*\'" and put it in the credential.';
+	} else if (status === 404 && failure.subject) {
+		message = `EmailEngine has no ${failure.subject} (404)`;
+		description = `Check the ${failure.subject} exists in EmailEngine.`;
+	} else if (status === 404) {
+		message = `EmailEngine does not know ${route} (404)`;
+		description =
+			'Check that the Base URL points at EmailEngine itself, without /v1, and that EmailEngine is version 2.x.';
+	} else {
+		message = `EmailEngine answered ${route} with ${status ?? code}${remote ? `: ${remote}` : ''}`;
+		description = 'EmailEngine reported an error; its own message is shown above.';
+	}
+
+	// Wrapping an existing NodeApiError returns it unchanged, so the cause is wrapped instead.
+	const cause = error instanceof NodeApiError && error.cause instanceof Error ? error.cause : error;
+	const errorResponse = cause instanceof NodeApiError ? errorBodyOf(cause) : (cause as JsonObject);
+
+	return new NodeApiError(context.getNode(), errorResponse, {
+		message,
+		description,
+		httpCode: status === undefined ? undefined : String(status),
+		itemIndex: failure.itemIndex,
+	});
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+	const e = error as {
+		httpCode?: string;
+		response?: { status?: number };
+		statusCode?: number;
+		cause?: { response?: { status?: number }; status?: number };
+	};
+	const candidates = [
+		e?.response?.status,
+		e?.cause?.response?.status,
+		e?.statusCode,
+		e?.cause?.status,
+		e?.httpCode !== undefined ? Number(e.httpCode) : undefined,
+	];
+	return candidates.find((value): value is number => typeof value === 'number' && value > 0);
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown } };
+	const code = e?.cause?.code ?? e?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function remoteMessageOf(error: unknown): string | undefined {
+	const body = errorBodyOf(error);
+	const message = body.message ?? body.error;
+	return typeof message === 'string' && message !== '' ? message : undefined;
+}
+
+function errorBodyOf(error: unknown): JsonObject {
+	const e = error as {
+		response?: { data?: unknown; body?: unknown };
+		cause?: { response?: { data?: unknown } };
+		message?: string;
+	};
+	const data = e?.response?.data ?? e?.cause?.response?.data ?? e?.response?.body;
+	if (data && typeof data === 'object' && !Array.isArray(data)) return data as JsonObject;
+	return { message: e?.message ?? String(error) };
+}
