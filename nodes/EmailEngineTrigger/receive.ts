@@ -1,0 +1,141 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { EventIdMemory } from '../shared/dedup';
+import { ALL_EVENTS } from '../shared/events';
+import {
+	deliveryMetaFromHeaders,
+	describeJsonType,
+	normalizeEvent,
+	parsePayload,
+} from '../shared/normalize';
+import { SIGNATURE_HEADER, verifySignature } from '../shared/signature';
+
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+export interface ReceiveSettings {
+	/** The credential's signing secrets; no current secret means events cannot be verified. */
+	secrets: { current?: string; previous?: string };
+	acceptUnsigned: boolean;
+	/** Selected event names, or `*`. */
+	events: ReadonlySet<string>;
+	/** Selected account ids, or null for every account. */
+	accounts: ReadonlySet<string> | null;
+	output: 'normalized' | 'raw';
+	includeRaw: boolean;
+}
+
+/**
+ * What the trigger does with one request. `accept` starts an execution; `ignore` answers 200 so
+ * that EmailEngine does not retry, and starts none; `reject` answers with a 4xx and starts none.
+ */
+export type Outcome =
+	| { kind: 'accept'; item: IDataObject; eventId: string | null; event: string | null }
+	| { kind: 'ignore'; reason: string }
+	| { kind: 'reject'; status: 400 | 401 | 422; message: string; logReason: string };
+
+/**
+ * Decides what to do with a webhook request from its raw bytes and headers. Nothing in the
+ * request can make this throw: every problem becomes an outcome.
+ */
+export function receive(
+	rawBody: Buffer,
+	headers: IncomingHeaders,
+	settings: ReceiveSettings,
+	memory: EventIdMemory,
+): Outcome {
+	const authenticity = checkAuthenticity(rawBody, headers, settings);
+	if (authenticity) return authenticity;
+
+	if (rawBody.length === 0) return badRequest('The request body is empty');
+
+	let body: unknown;
+	try {
+		body = JSON.parse(rawBody.toString('utf8'));
+	} catch (error) {
+		return badRequest(`The request body is not valid JSON (${(error as Error).message})`);
+	}
+
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		return badRequest(`The request body must be a JSON object, not ${describeJsonType(body)}`);
+	}
+
+	const meta = deliveryMetaFromHeaders(headers);
+
+	// A webhook route's mapping function builds the whole body, so it need not look like an
+	// EmailEngine payload at all. The route header and the valid signature vouch for it.
+	if (meta.routeId !== null && !('event' in body)) {
+		return remember(meta.eventId, memory, () => ({
+			kind: 'accept',
+			item: body as IDataObject,
+			eventId: meta.eventId,
+			event: null,
+		}));
+	}
+
+	const parsed = parsePayload(body);
+	if (!parsed.ok) {
+		return {
+			kind: 'reject',
+			status: 422,
+			message: parsed.message,
+			logReason: 'payload failed validation',
+		};
+	}
+
+	const { payload } = parsed;
+	if (!settings.events.has(ALL_EVENTS) && !settings.events.has(payload.event)) {
+		return { kind: 'ignore', reason: `Event ${payload.event} is not selected in this trigger` };
+	}
+
+	if (settings.accounts && !settings.accounts.has(payload.account ?? '')) {
+		return { kind: 'ignore', reason: `Account ${payload.account} is not selected in this trigger` };
+	}
+
+	return remember(meta.eventId, memory, () => {
+		const item =
+			settings.output === 'raw'
+				? // EmailEngine moves eventId out of the body into a header; putting it back gives the
+					// payload as EmailEngine built it, and lets Remove Duplicates work on raw items.
+					({ ...payload, ...(meta.eventId ? { eventId: meta.eventId } : {}) } as IDataObject)
+				: (normalizeEvent(payload, meta, { includeRaw: settings.includeRaw }) as IDataObject);
+		return { kind: 'accept', item, eventId: meta.eventId, event: payload.event };
+	});
+}
+
+function checkAuthenticity(
+	rawBody: Buffer,
+	headers: IncomingHeaders,
+	settings: ReceiveSettings,
+): Outcome | undefined {
+	const { current, previous } = settings.secrets;
+
+	if (!current) {
+		if (settings.acceptUnsigned) return undefined;
+		return unauthorized('no webhook signing secret is configured in the credential');
+	}
+
+	const check = verifySignature(rawBody, headers[SIGNATURE_HEADER], { current, previous });
+	if (check.valid) return undefined;
+
+	const reasons = {
+		missing: 'the X-EE-Wh-Signature header is missing',
+		malformed: 'the X-EE-Wh-Signature header is not a single base64url HMAC-SHA256 value',
+		mismatch: 'the signature does not match the configured signing secret',
+	};
+	return unauthorized(reasons[check.reason]);
+}
+
+function remember(eventId: string | null, memory: EventIdMemory, accept: () => Outcome): Outcome {
+	if (eventId !== null && memory.checkAndRecord(eventId) === 'duplicate') {
+		return { kind: 'ignore', reason: `Event ${eventId} was already received` };
+	}
+	return accept();
+}
+
+function unauthorized(logReason: string): Outcome {
+	return { kind: 'reject', status: 401, message: 'Unauthorized', logReason };
+}
+
+function badRequest(message: string): Outcome {
+	return { kind: 'reject', status: 400, message, logReason: message };
+}
