@@ -1,11 +1,12 @@
 /** Three projects so that the fast suites can run on their own: `npm run test:unit`. */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
 const base = {
 	rootDir: __dirname,
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.n8n-local/'],
 };
 
 module.exports = {
@@ -19,8 +20,8 @@ module.exports = {
 		{
 			...base,
 			displayName: 'e2e',
+			// Each e2e file sets its own timeout: a real n8n takes seconds to start.
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testTimeout: 600000,
 		},
 	],
 };
