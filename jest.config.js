@@ -7,6 +7,7 @@ const base = {
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
 	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.n8n-local/'],
+	setupFiles: ['<rootDir>/test/setup/n8nUserFolder.ts'],
 };
 
 module.exports = {
@@ -22,6 +23,9 @@ module.exports = {
 			displayName: 'e2e',
 			// Each e2e file sets its own timeout: a real n8n takes seconds to start.
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			// Installs n8n when missing and builds + packs the package once for all e2e files.
+			globalSetup: '<rootDir>/test/support/n8n/globalSetup.ts',
+			globalTeardown: '<rootDir>/test/support/n8n/globalTeardown.ts',
 		},
 	],
 };

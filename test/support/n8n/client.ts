@@ -151,13 +151,15 @@ export class N8nClient {
 	/**
 	 * Waits until n8n serves `url` for `method`, without triggering an execution: a CORS preflight
 	 * (OPTIONS with an Origin) makes n8n look the webhook up and answer 404 while it is not
-	 * registered, 204 with the registered methods once it is.
+	 * registered, 204 with the registered methods once it is. `registered: false` waits for the
+	 * opposite, e.g. after deactivating.
 	 */
 	async waitForWebhook(
 		url: string,
-		options: { method?: string; timeoutMs?: number } = {},
+		options: { method?: string; timeoutMs?: number; registered?: boolean } = {},
 	): Promise<void> {
 		const method = (options.method ?? 'POST').toUpperCase();
+		const wanted = options.registered ?? true;
 		let last = '';
 		await pollUntil(
 			async () => {
@@ -168,12 +170,14 @@ export class N8nClient {
 				});
 				last = `${result.status} ${result.text.slice(0, 300)}`;
 				const allowed = (result.headers.get('access-control-allow-methods') ?? '').split(/,\s*/);
-				return result.status === 204 && allowed.includes(method) ? true : undefined;
+				const registered = result.status === 204 && allowed.includes(method);
+				return registered === wanted ? true : undefined;
 			},
 			{
 				timeoutMs: options.timeoutMs ?? 60_000,
 				intervalMs: 200,
-				describe: () => `webhook ${method} ${url} to be registered (last answer: ${last})`,
+				describe: () =>
+					`webhook ${method} ${url} to be ${wanted ? '' : 'un'}registered (last answer: ${last})`,
 			},
 		);
 	}
