@@ -11,6 +11,10 @@ import {
 
 export const CREDENTIAL_TYPE = 'emailEngineApi';
 
+// Long enough for a busy EmailEngine, short enough that a hung one fails publishing with a
+// message instead of leaving n8n waiting.
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 type EmailEngineContext = IHookFunctions | IExecuteFunctions | ILoadOptionsFunctions;
 
 export interface EmailEngineRequest {
@@ -43,6 +47,7 @@ export async function emailEngineApiRequest(
 		qs: request.qs,
 		body: request.body,
 		headers: request.headers,
+		timeout: REQUEST_TIMEOUT_MS,
 	};
 
 	try {
@@ -110,16 +115,17 @@ export function toEmailEngineError(
 		description = 'EmailEngine reported an error; its own message is shown above.';
 	}
 
-	// Wrapping an existing NodeApiError returns it unchanged, so the cause is wrapped instead.
-	const cause = error instanceof NodeApiError && error.cause instanceof Error ? error.cause : error;
-	const errorResponse = cause instanceof NodeApiError ? errorBodyOf(cause) : (cause as JsonObject);
-
-	return new NodeApiError(context.getNode(), errorResponse, {
+	// NodeApiError rewrites messages for well-known codes and takes the description from the
+	// response body; the EmailEngine body is kept for the UI, the wording stays ours.
+	const apiError = new NodeApiError(context.getNode(), errorBodyOf(error), {
 		message,
 		description,
 		httpCode: status === undefined ? undefined : String(status),
 		itemIndex: failure.itemIndex,
 	});
+	apiError.message = message;
+	apiError.description = description;
+	return apiError;
 }
 
 function httpStatusOf(error: unknown): number | undefined {
