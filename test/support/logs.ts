@@ -2,15 +2,15 @@
  * Captures what the nodes log through n8n's Logger, so that tests can assert that an operator is
  * told what happened and that no secret or message body ever reaches the log.
  */
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 
 import type { Logger as LoggerType } from '@n8n/backend-common';
 import type { Container as ContainerType } from '@n8n/di';
 
 // n8n-core ships its own copies of these two packages; the logger must be registered in the
 // container n8n-core reads from, not in another copy hoisted next to it.
-const coreDir = dirname(require.resolve('n8n-core'));
-const fromCore = <T>(id: string): T => require(require.resolve(id, { paths: [coreDir] })) as T;
+const loadFromCore = createRequire(require.resolve('n8n-core'));
+const fromCore = <T>(id: string): T => loadFromCore(id) as T;
 const { Container } = fromCore<{ Container: typeof ContainerType }>('@n8n/di');
 const { Logger } = fromCore<{ Logger: typeof LoggerType }>('@n8n/backend-common');
 
