@@ -1,31 +1,18 @@
-/**
- * Settings shared by every n8n process the harness and `npm start` run: loopback only, no
- * telemetry, no outbound calls (templates, version checks, banners, the MCP registry fetch), and
- * activation applied within a second rather than the default 15 s outbox poll.
- */
-export const offlineN8nEnv: Readonly<Record<string, string>> = {
-	N8N_LISTEN_ADDRESS: '127.0.0.1',
-	N8N_HOST: '127.0.0.1',
-	N8N_PROTOCOL: 'http',
-	N8N_SECURE_COOKIE: 'false',
-	N8N_DIAGNOSTICS_ENABLED: 'false',
-	N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
-	N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
-	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-	N8N_TEMPLATES_ENABLED: 'false',
-	N8N_PERSONALIZATION_ENABLED: 'false',
-	N8N_HIRING_BANNER_ENABLED: 'false',
-	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-	N8N_AI_ENABLED: 'false',
-	EXTERNAL_FRONTEND_HOOKS_URLS: '',
-	N8N_REINSTALL_MISSING_PACKAGES: 'false',
-	N8N_DISABLED_MODULES: 'mcp-registry',
-	N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '1000',
-	N8N_LOG_LEVEL: 'info',
-	N8N_LOG_OUTPUT: 'console',
-};
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { repoRoot } from './runtime';
+
+/** The settings in scripts/n8n/offline.env, shared with `npm start`. */
+export function offlineN8nEnv(): Record<string, string> {
+	const settings: Record<string, string> = {};
+	const text = readFileSync(join(repoRoot, 'scripts', 'n8n', 'offline.env'), 'utf8');
+	for (const line of text.split('\n')) {
+		const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+		if (match) settings[match[1]] = match[2];
+	}
+	return settings;
+}
 
 /** Variables of the parent worth passing on; everything else (NODE_ENV=test, npm_*) stays out. */
 const INHERITED = ['LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'TERM'];
@@ -46,5 +33,5 @@ export function n8nProcessEnv(
 	env.PATH = [nodeBinDir, process.env.PATH ?? ''].join(':');
 	env.HOME = userFolder;
 	env.N8N_USER_FOLDER = userFolder;
-	return { ...env, ...offlineN8nEnv, ...settings };
+	return { ...env, ...offlineN8nEnv(), ...settings };
 }
