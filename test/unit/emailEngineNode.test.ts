@@ -165,14 +165,14 @@ describe('EmailEngine node: Email → Send', () => {
 	});
 
 	it('sends the idempotency key, and a repeat returns the first queue entry', async () => {
-		const orderKey = 'order-1234-confirmation';
-		const run = await runNode(send({}, { idempotencyKey: orderKey }), [{}, {}]);
+		const repeatGuard = 'order-1234-confirmation';
+		const run = await runNode(send({}, { idempotencyKey: repeatGuard }), [{}, {}]);
 		expect(submits().map((request) => request.headers['idempotency-key'])).toEqual([
-			orderKey,
-			orderKey,
+			repeatGuard,
+			repeatGuard,
 		]);
-		expect(run.out[0].idempotency).toEqual({ key: orderKey, status: 'MISS' });
-		expect(run.out[1].idempotency).toEqual({ key: orderKey, status: 'HIT' });
+		expect(run.out[0].idempotency).toEqual({ key: repeatGuard, status: 'MISS' });
+		expect(run.out[1].idempotency).toEqual({ key: repeatGuard, status: 'HIT' });
 		expect(run.out[1].queueId).toBe(run.out[0].queueId);
 		expect(fake.state.outbox.size).toBe(1);
 	});
