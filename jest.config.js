@@ -20,6 +20,12 @@ module.exports = {
 		},
 		{
 			...base,
+			displayName: 'robustness',
+			// Bad input, faults and property tests over the real node classes, on loopback.
+			testMatch: ['<rootDir>/test/robustness/**/*.test.ts'],
+		},
+		{
+			...base,
 			displayName: 'e2e',
 			// Each e2e file sets its own timeout: a real n8n takes seconds to start.
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
