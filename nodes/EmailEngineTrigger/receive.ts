@@ -48,6 +48,12 @@ export function receive(
 
 	if (rawBody.length === 0) return badRequest('The request body is empty');
 
+	// A signed retry of an event that already started an execution needs no further reading.
+	const meta = deliveryMetaFromHeaders(headers);
+	if (meta.eventId !== null && memory.has(meta.eventId)) {
+		return { kind: 'ignore', reason: `Event ${meta.eventId} was already received` };
+	}
+
 	let body: unknown;
 	try {
 		body = JSON.parse(rawBody.toString('utf8'));
@@ -59,8 +65,6 @@ export function receive(
 		return badRequest(`The request body must be a JSON object, not ${describeJsonType(body)}`);
 	}
 
-	const meta = deliveryMetaFromHeaders(headers);
-
 	// A webhook route's mapping function builds the whole body, so it need not look like an
 	// EmailEngine payload at all. The route header and the valid signature vouch for it.
 	if (meta.routeId !== null && !('event' in body)) {
@@ -70,6 +74,27 @@ export function receive(
 			eventId: meta.eventId,
 			event: null,
 		}));
+	}
+
+	// Selection is decided on the envelope alone, so an event this trigger does not want costs no
+	// validation (the same checks run again below on the validated payload).
+	const envelope = body as { event?: unknown; account?: unknown };
+	if (
+		typeof envelope.event === 'string' &&
+		!settings.events.has(ALL_EVENTS) &&
+		!settings.events.has(envelope.event)
+	) {
+		return { kind: 'ignore', reason: `Event ${envelope.event} is not selected in this trigger` };
+	}
+	if (
+		settings.accounts &&
+		(typeof envelope.account === 'string' || envelope.account === null) &&
+		!settings.accounts.has(envelope.account ?? '')
+	) {
+		return {
+			kind: 'ignore',
+			reason: `Account ${envelope.account} is not selected in this trigger`,
+		};
 	}
 
 	const parsed = parsePayload(body);

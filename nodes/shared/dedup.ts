@@ -43,6 +43,12 @@ export class EventIdMemory {
 		return 'new';
 	}
 
+	/** Tells whether the id was recorded, without recording it. */
+	has(eventId: string): boolean {
+		this.rotateIfDue();
+		return this.current.has(eventId) || this.previous.has(eventId);
+	}
+
 	get size(): number {
 		return this.current.size + this.previous.size;
 	}
