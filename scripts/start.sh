@@ -7,6 +7,10 @@
 # Settings: N8N_EE_PORT (default 5678); any N8N_* variable you export wins over offline.env.
 set -euo pipefail
 
+# An enclosing `npm run` exports its settings (nodedir, prefix, loglevel...) as npm_* variables;
+# they must not steer the npm commands below.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
+
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$REPO/.n8n-local"
 USER_FOLDER="$LOCAL/home"

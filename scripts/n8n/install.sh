@@ -12,6 +12,10 @@
 # Progress goes to stderr so that --print-paths output stays parseable.
 set -euo pipefail
 
+# An enclosing `npm run` exports its settings (nodedir, prefix, loglevel...) as npm_* variables;
+# they must not steer the npm commands below.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
+
 NODE_PACKAGE_VERSION='24.22.3'
 N8N_VERSION='2.41.1'
 NATIVE_ADDONS=(sqlite3 isolated-vm msgpackr-extract)
