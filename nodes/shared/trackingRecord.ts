@@ -135,7 +135,9 @@ const stateSchema = z.enum(TRACKING_STATES);
 const nullableString = z.string().nullable();
 
 const recordSchema = z.object({
-	version: z.literal(RECORD_VERSION),
+	version: z.number().refine((version) => version === RECORD_VERSION, {
+		message: `must be ${RECORD_VERSION}, the version this node writes`,
+	}),
 	trackingKey: nullableString,
 	reference: nullableString,
 	account: nullableString,
