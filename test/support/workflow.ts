@@ -57,7 +57,7 @@ export interface RunOptions {
 	/** Node to start at; default: the first node without inputs (the trigger). */
 	startNode?: string;
 	/** Items the start node emits, as a trigger's `webhook()` would have returned them. */
-	startItems?: Array<IDataObject | INodeExecutionData>;
+	startItems?: Array<Record<string, unknown> | INodeExecutionData>;
 	/** Decrypted credential data by credential type name, e.g. `{ emailEngineApi: {...} }`. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** More node types, keyed by their full type name (e.g. a test "CRM" node). */
@@ -308,7 +308,9 @@ export async function runWorkflow(
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const startItems = (options.startItems ?? [{}]).map((item) =>
-		'json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item },
+		'json' in item && typeof item.json === 'object'
+			? (item as INodeExecutionData)
+			: { json: item as IDataObject },
 	);
 	const stack: IExecuteData[] = [
 		{ node: startNode, data: { main: [startItems as INodeExecutionData[]] }, source: null },
@@ -342,7 +344,7 @@ export async function runWorkflow(
 export function node(
 	name: string,
 	type: string,
-	parameters: INode['parameters'] = {},
+	parameters: Record<string, unknown> = {},
 	extra: Partial<INode> = {},
 ): INode {
 	return {
@@ -351,7 +353,7 @@ export function node(
 		type,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters,
+		parameters: parameters as INode['parameters'],
 		...extra,
 	};
 }
