@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { EmailEngine } from '../../nodes/EmailEngine/EmailEngine.node';
 import { referenceFromMessageId } from '../../nodes/shared/correlation';
@@ -34,8 +34,8 @@ afterEach(async () => {
 
 /** Runs Start → EmailEngine with the given parameters over the given items. */
 async function runNode(
-	parameters: INode['parameters'],
-	items: Array<IDataObject | INodeExecutionData> = [{}],
+	parameters: Record<string, unknown>,
+	items: Array<Record<string, unknown> | INodeExecutionData> = [{}],
 	options: { token?: string; continueOnFail?: boolean; baseUrl?: string } = {},
 ): Promise<WorkflowRun & { out: IDataObject[] }> {
 	const connections = connect({}, 'Start', 'EmailEngine');
