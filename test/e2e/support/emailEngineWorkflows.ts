@@ -1,0 +1,79 @@
+/**
+ * Workflows and credentials for the end-to-end tests, built the way a user builds them in the
+ * editor and created through n8n's public API.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { N8nClient, WorkflowInput } from '../../support/n8n';
+import { packageName } from '../../support/n8n';
+
+export const TRIGGER_NODE = 'EmailEngine Trigger';
+export const AFTER_TRIGGER_NODE = 'Received';
+
+export interface EmailEngineCredential {
+	baseUrl: string;
+	accessToken: string;
+	serviceSecret?: string;
+	previousServiceSecret?: string;
+}
+
+/** Creates an EmailEngine API credential and returns its id and name. */
+export async function createEmailEngineCredential(
+	n8n: N8nClient,
+	data: EmailEngineCredential,
+	name = `EmailEngine ${randomUUID().slice(0, 8)}`,
+): Promise<{ id: string; name: string }> {
+	const created = await n8n.api<{ id: string; name: string }>('POST', '/credentials', {
+		name,
+		type: 'emailEngineApi',
+		data: { serviceSecret: '', previousServiceSecret: '', ...data },
+	});
+	return { id: created.id, name: created.name };
+}
+
+export interface TriggerWorkflow {
+	input: WorkflowInput;
+	webhookId: string;
+	/** The webhook path below `/webhook/`. */
+	path: string;
+}
+
+/** EmailEngine Trigger → No Operation, so that each execution shows the trigger's item. */
+export function emailEngineTriggerWorkflow(
+	credential: { id: string; name: string },
+	parameters: Record<string, unknown>,
+	name = `EmailEngine trigger ${randomUUID().slice(0, 8)}`,
+): TriggerWorkflow {
+	const webhookId = randomUUID();
+	return {
+		webhookId,
+		path: `${webhookId}/webhook`,
+		input: {
+			name,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: TRIGGER_NODE,
+					type: `${packageName}.emailEngineTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters,
+					credentials: { emailEngineApi: credential },
+				},
+				{
+					id: randomUUID(),
+					name: AFTER_TRIGGER_NODE,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: {},
+				},
+			],
+			connections: {
+				[TRIGGER_NODE]: { main: [[{ node: AFTER_TRIGGER_NODE, type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		},
+	};
+}
