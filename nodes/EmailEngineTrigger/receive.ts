@@ -58,7 +58,13 @@ export function receive(
 	try {
 		body = JSON.parse(rawBody.toString('utf8'));
 	} catch (error) {
-		return badRequest(`The request body is not valid JSON (${(error as Error).message})`);
+		// The parser's message quotes the body; the sender may see it, the log must not.
+		return {
+			kind: 'reject',
+			status: 400,
+			message: `The request body is not valid JSON (${(error as Error).message})`,
+			logReason: 'The request body is not valid JSON',
+		};
 	}
 
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
