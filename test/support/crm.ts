@@ -19,7 +19,7 @@ export interface CrmCall {
 
 /**
  * A stand-in CRM on loopback: it stores whatever is PUT to `/records/{key}`, answers GET with
- * it (404 when unknown), and logs every call.
+ * it (`{}` when unknown), and logs every call.
  */
 export interface FakeCrm {
 	url: string;
@@ -48,9 +48,8 @@ export async function startFakeCrm(): Promise<FakeCrm> {
 				records.set(key, body);
 				answer(200, body);
 			} else if (request.method === 'GET') {
-				const found = records.get(key);
-				if (found) answer(200, found);
-				else answer(404, { message: 'not found' });
+				// Like a CRM search that finds nothing: an empty record, not an error.
+				answer(200, records.get(key) ?? {});
 			} else {
 				answer(405, { message: 'method not allowed' });
 			}
