@@ -18,8 +18,8 @@ export interface CrmCall {
 }
 
 /**
- * A stand-in CRM on loopback: it stores whatever is PUT to `/records/{key}`, answers GET with
- * it (`{}` when unknown), and logs every call.
+ * A stand-in CRM on loopback: it stores what is PUT or POSTed to a path, merges what is PATCHed
+ * into it, answers GET with it (`{}` when unknown), and logs every call.
  */
 export interface FakeCrm {
 	url: string;
@@ -44,9 +44,12 @@ export async function startFakeCrm(): Promise<FakeCrm> {
 				response.writeHead(status, { 'content-type': 'application/json' });
 				response.end(JSON.stringify(payload));
 			};
-			if (request.method === 'PUT') {
+			if (request.method === 'PUT' || request.method === 'POST') {
 				records.set(key, body);
 				answer(200, body);
+			} else if (request.method === 'PATCH') {
+				records.set(key, { ...records.get(key), ...body });
+				answer(200, records.get(key));
 			} else if (request.method === 'GET') {
 				// Like a CRM search that finds nothing: an empty record, not an error.
 				answer(200, records.get(key) ?? {});
