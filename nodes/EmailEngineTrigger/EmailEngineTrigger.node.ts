@@ -109,7 +109,11 @@ export class EmailEngineTrigger implements INodeType {
 			status: outcome.status,
 			webhookJobId: request.headers['x-ee-wh-id'],
 		});
-		this.getResponseObject().status(outcome.status).json({ error: outcome.message });
+		// Plain Node response methods, so that nothing depends on the web framework n8n uses.
+		const response = this.getResponseObject();
+		response.statusCode = outcome.status;
+		response.setHeader('content-type', 'application/json; charset=utf-8');
+		response.end(JSON.stringify({ error: outcome.message }));
 		return { noWebhookResponse: true };
 	}
 }

@@ -23,7 +23,9 @@ const SENT = {
 
 /** The fields of an item that do not change from one delivery of the same event to the next. */
 function stableFields(item: Record<string, unknown>) {
-	const { eventId: _eventId, occurredAt: _occurredAt, ...rest } = item;
+	const rest = { ...item };
+	delete rest.eventId;
+	delete rest.occurredAt;
 	return rest;
 }
 

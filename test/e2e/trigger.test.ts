@@ -115,7 +115,7 @@ describe('EmailEngine Trigger in a real n8n', () => {
 		const forged = await deliverRaw(url, {
 			headers: capture.headerPairs
 				.filter(([name]) => name !== 'host')
-				.map(([name, value]) => [
+				.map(([name, value]): [string, string] => [
 					name,
 					name === 'content-length' ? String(tampered.length) : value,
 				]),

@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import * as n8nCore from 'n8n-core';
+import * as n8nWorkflow from 'n8n-workflow';
 
 import type {
 	IAuthenticateGeneric,
@@ -82,21 +81,10 @@ export interface WorkflowRun {
 	nodeError(nodeName: string): Error | undefined;
 }
 
-type CoreModule = typeof import('n8n-core');
-type WorkflowModule = typeof import('n8n-workflow');
+// n8n-core reads its user folder on import; test/setup/n8nUserFolder.ts points it at a temp folder.
+const loaded = { core: n8nCore, workflow: n8nWorkflow };
 
-let loaded: { core: CoreModule; workflow: WorkflowModule } | undefined;
-
-function load(): { core: CoreModule; workflow: WorkflowModule } {
-	if (!loaded) {
-		process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-workflow-run-'));
-		process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const core = require('n8n-core') as CoreModule;
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const workflow = require('n8n-workflow') as WorkflowModule;
-		loaded = { core, workflow };
-	}
+function load() {
 	return loaded;
 }
 
@@ -113,7 +101,7 @@ export function packageNodeTypes(): Record<string, INodeType> {
 class NodeTypes implements INodeTypes {
 	constructor(
 		private readonly types: Record<string, INodeType>,
-		private readonly workflowModule: WorkflowModule,
+		private readonly workflowModule: typeof n8nWorkflow,
 	) {}
 
 	getByName(nodeType: string): INodeType {

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- the harness exists to spawn processes */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
