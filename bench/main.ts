@@ -11,7 +11,8 @@ import { benchTransforms } from './transformBench';
 /*
  * npm run bench [-- --in-process-only | --n8n-only]
  * BENCH_ROUNDS (in-process rounds, default 21), BENCH_SECONDS (time spent sending to the real
- * n8n, default 100), BENCH_N8N_ROUNDS (default 2), BENCH_N8N_PROFILE=1 (CPU-profile n8n).
+ * n8n, default 100), BENCH_N8N_ROUNDS (default 2), BENCH_N8N_PROFILE=1 (CPU-profile n8n),
+ * BENCH_N8N_ENV="NAME=value,NAME=value" (extra n8n settings, e.g. to compare expression engines).
  */
 const args = new Set(process.argv.slice(2));
 const inProcess = !args.has('--n8n-only');
@@ -102,10 +103,15 @@ async function main(): Promise<void> {
 	if (realN8n) {
 		log(`real n8n: ${seconds} s of sending in ${n8nRounds} rounds`);
 		const profileDir = join(resultsDir, `n8n-profile-${stamp(startedAt)}`);
-		const env: Record<string, string> =
-			process.env.BENCH_N8N_PROFILE === '1'
-				? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }
-				: {};
+		const env: Record<string, string> = {};
+		for (const pair of (process.env.BENCH_N8N_ENV ?? '').split(',').filter(Boolean)) {
+			const at = pair.indexOf('=');
+			env[pair.slice(0, at)] = pair.slice(at + 1);
+		}
+		if (process.env.BENCH_N8N_PROFILE === '1') {
+			env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+		}
+		results.n8nSettings = env;
 		const n8n: N8nBenchResult = await benchN8n({ seconds, rounds: n8nRounds, env, log });
 		results.n8n = n8n;
 		for (const [key, contenders] of Object.entries(n8n.accepted)) {

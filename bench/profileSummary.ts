@@ -56,10 +56,43 @@ export function summarizeProfile(file: string, top = 25): ProfileLine[] {
 		.slice(0, top);
 }
 
+/**
+ * Of the samples where the thread was not idle, the share with a frame on the stack whose
+ * function name or script URL matches: how much of a process's CPU a package or subsystem takes.
+ */
+export function busyShare(file: string, pattern: RegExp): { busySamples: number; share: number } {
+	const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parent = new Map<number, number>();
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
+	let busy = 0;
+	let matching = 0;
+	for (const sample of profile.samples) {
+		if (byId.get(sample)!.callFrame.functionName === '(idle)') continue;
+		busy++;
+		for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
+			const { functionName, url } = byId.get(id)!.callFrame;
+			if (pattern.test(`${functionName} ${url}`)) {
+				matching++;
+				break;
+			}
+		}
+	}
+	return { busySamples: busy, share: busy === 0 ? 0 : matching / busy };
+}
+
+// node -r ./bench/register.cjs bench/profileSummary.ts FILE.cpuprofile [TOP]
 if (require.main === module) {
 	const [file, top] = process.argv.slice(2);
+	const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
 	for (const line of summarizeProfile(file, Number(top ?? 30))) {
-		const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
 		process.stdout.write(`${pct(line.totalShare)} ${pct(line.selfShare)}  ${line.frame}\n`);
 	}
+	const ours = busyShare(file, /\/node_modules\/n8n-nodes-emailengine\//);
+	const isolates = busyShare(file, /acquireIsolate|releaseIsolate|isolated-vm-bridge|isolate-pool/);
+	process.stdout.write(
+		`\nbusy samples ${ours.busySamples}: this package ${pct(ours.share)}, ` +
+			`expression isolates ${pct(isolates.share)}\n`,
+	);
 }
