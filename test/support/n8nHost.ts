@@ -1,119 +1,36 @@
 /**
  * The pieces of an n8n host that the trigger needs, built from n8n-core's real classes: a
  * Workflow holding the trigger, the HookContext n8n hands to `webhookMethods`, the
- * WebhookContext it hands to `webhook()`, and a credentials helper that applies the credential's
- * generic authentication the way n8n does.
+ * WebhookContext it hands to `webhook()`, and the credentials helper of ./workflow.ts, which
+ * applies the credential's generic authentication the way n8n does.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
-	ICredentialsHelper,
-	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
-	type ICredentials,
+	type ICredentialsHelper,
 	type IDataObject,
-	type IHttpRequestOptions,
 	type INode,
 	type INodeParameters,
-	type INodeProperties,
-	type INodeType,
-	type INodeTypes,
-	type IVersionedNodeType,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { EmailEngineApi } from '../../credentials/EmailEngineApi.credentials';
 import { EmailEngineTrigger } from '../../nodes/EmailEngineTrigger/EmailEngineTrigger.node';
+import { createCredentialsHelper, createNodeTypes, NODE_TYPES } from './workflow';
 
-export const PACKAGE = 'n8n-nodes-emailengine';
-export const TRIGGER_TYPE = `${PACKAGE}.emailEngineTrigger`;
+const TRIGGER_TYPE = NODE_TYPES.trigger;
 
 export interface CredentialValues {
 	baseUrl: string;
 	accessToken: string;
 	serviceSecret?: string;
 	previousServiceSecret?: string;
-}
-
-export class TestNodeTypes implements INodeTypes {
-	private readonly types = new Map<string, INodeType | IVersionedNodeType>();
-
-	constructor(extra: Record<string, INodeType | IVersionedNodeType> = {}) {
-		this.types.set(TRIGGER_TYPE, new EmailEngineTrigger());
-		for (const [name, type] of Object.entries(extra)) this.types.set(name, type);
-	}
-
-	getByName(nodeType: string) {
-		const type = this.types.get(nodeType);
-		if (!type) throw new Error(`Unknown node type ${nodeType}`);
-		return type;
-	}
-
-	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
-
-/** Serves one credential of type emailEngineApi and authenticates requests like n8n does. */
-export class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(public values: CredentialValues) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		// The credential's generic authentication is `Authorization: =Bearer {{$credentials.accessToken}}`.
-		const template = new EmailEngineApi().authenticate.properties.headers?.Authorization as string;
-		const value = template
-			.replace(/^=/, '')
-			.replace('{{$credentials.accessToken}}', String(credentials.accessToken));
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: value } };
-	}
-
-	async preAuthentication() {
-		return undefined;
-	}
-
-	async runPreAuthentication() {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<ICredentials> {
-		throw new Error('not used');
-	}
-
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.values } as unknown as ICredentialDataDecryptedObject;
-	}
-
-	async updateCredentials() {}
-
-	async updateCredentialsOauthTokenData() {}
-
-	getCredentialsProperties(): INodeProperties[] {
-		return new EmailEngineApi().properties;
-	}
 }
 
 export interface TriggerWorkflowOptions {
@@ -131,13 +48,15 @@ export class TriggerWorkflow {
 
 	readonly node: INode;
 
-	readonly credentialsHelper: TestCredentialsHelper;
+	readonly credentialsHelper: ICredentialsHelper;
 
 	readonly webhookBaseUrl: string;
 
 	constructor(options: TriggerWorkflowOptions) {
 		this.webhookBaseUrl = options.webhookBaseUrl ?? 'http://127.0.0.1:5678/webhook';
-		this.credentialsHelper = new TestCredentialsHelper(options.credentials);
+		this.credentialsHelper = createCredentialsHelper({
+			emailEngineApi: { ...options.credentials } as unknown as ICredentialDataDecryptedObject,
+		});
 		this.node = {
 			id: randomUUID(),
 			name: 'EmailEngine Trigger',
@@ -154,7 +73,7 @@ export class TriggerWorkflow {
 			nodes: [this.node],
 			connections: {},
 			active: true,
-			nodeTypes: new TestNodeTypes(),
+			nodeTypes: createNodeTypes({ [TRIGGER_TYPE]: new EmailEngineTrigger() }),
 			staticData: options.staticData ?? {},
 			settings: { executionOrder: 'v1' },
 		});

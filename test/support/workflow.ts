@@ -30,9 +30,6 @@ import { EmailEngineTrigger } from '../../nodes/EmailEngineTrigger/EmailEngineTr
  * Runs real workflows in-process with n8n-core's WorkflowExecute, the engine n8n itself runs
  * executions with. Node types are this package's node classes (plus any a test adds); HTTP goes
  * out for real, authenticated the way n8n does it, from the credential's own `authenticate`.
- *
- * n8n-core reads its settings folder when it is first loaded, so it is loaded lazily, after
- * N8N_USER_FOLDER points at a fresh temporary folder.
  */
 
 /** The package name n8n puts in front of this package's node type names. */
@@ -86,6 +83,11 @@ const loaded = { core: n8nCore, workflow: n8nWorkflow };
 
 function load() {
 	return loaded;
+}
+
+/** An INodeTypes over the given node classes, as n8n's node loader provides one. */
+export function createNodeTypes(types: Record<string, INodeType>): INodeTypes {
+	return new NodeTypes(types, n8nWorkflow);
 }
 
 /** This package's node classes, keyed by type name. */
