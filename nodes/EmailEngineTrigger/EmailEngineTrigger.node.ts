@@ -74,7 +74,7 @@ export class EmailEngineTrigger implements INodeType {
 		const request = this.getRequestObject();
 		if (!request.rawBody) await request.readRawBody();
 
-		const settings = await readTriggerSettings(this);
+		const settings = await readTriggerSettings(this, { recentSecrets: true });
 		const memory = eventIdMemoryFor(
 			`${this.getWorkflow().id}:${this.getNode().id}:${this.getMode()}`,
 		);

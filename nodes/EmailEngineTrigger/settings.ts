@@ -1,6 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/transport';
+import { recentSecrets, type ServiceSecrets } from './credentialCache';
 
 export type RegistrationMode = 'manual' | 'global' | 'account';
 
@@ -15,7 +16,7 @@ export interface TriggerSettings {
 	output: 'normalized' | 'raw';
 	includeRaw: boolean;
 	hasSecret: boolean;
-	secrets: { current?: string; previous?: string };
+	secrets: ServiceSecrets;
 }
 
 interface TriggerCredentials {
@@ -29,12 +30,21 @@ interface TriggerOptions {
 	includeRaw?: boolean;
 }
 
+export interface ReadOptions {
+	/**
+	 * Accept secrets read up to a few seconds ago (see credentialCache): for the webhook, which
+	 * runs per request. Registration always reads the credential as it is now.
+	 */
+	recentSecrets?: boolean;
+}
+
 export async function readTriggerSettings(
 	context: IHookFunctions | IWebhookFunctions,
+	options: ReadOptions = {},
 ): Promise<TriggerSettings> {
 	const registration = context.getNodeParameter('registration', 'manual') as RegistrationMode;
 	const events = context.getNodeParameter('events', []) as string[];
-	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	const triggerOptions = context.getNodeParameter('options', {}) as TriggerOptions;
 
 	const scope =
 		registration === 'account'
@@ -43,9 +53,10 @@ export async function readTriggerSettings(
 	const accounts =
 		scope === 'selected' ? accountList(context.getNodeParameter('accounts', [])) : null;
 
-	const credentials = (await context.getCredentials<TriggerCredentials>(CREDENTIAL_TYPE)) ?? {};
-	const current = nonEmpty(credentials.serviceSecret);
-	const previous = nonEmpty(credentials.previousServiceSecret);
+	const cacheKey = options.recentSecrets ? secretsCacheKey(context) : undefined;
+	const secrets = cacheKey
+		? await recentSecrets(cacheKey, async () => await readSecrets(context))
+		: await readSecrets(context);
 
 	return {
 		registration,
@@ -54,12 +65,31 @@ export async function readTriggerSettings(
 		replaceExistingUrl:
 			registration !== 'manual' &&
 			(context.getNodeParameter('replaceExistingUrl', false) as boolean),
-		acceptUnsigned: options.acceptUnsigned === true,
-		output: options.output ?? 'normalized',
-		includeRaw: options.includeRaw === true,
-		hasSecret: current !== undefined,
-		secrets: { current, previous },
+		acceptUnsigned: triggerOptions.acceptUnsigned === true,
+		output: triggerOptions.output ?? 'normalized',
+		includeRaw: triggerOptions.includeRaw === true,
+		hasSecret: secrets.current !== undefined,
+		secrets,
 	};
+}
+
+async function readSecrets(context: IHookFunctions | IWebhookFunctions): Promise<ServiceSecrets> {
+	const credentials = (await context.getCredentials<TriggerCredentials>(CREDENTIAL_TYPE)) ?? {};
+	return {
+		current: nonEmpty(credentials.serviceSecret),
+		previous: nonEmpty(credentials.previousServiceSecret),
+	};
+}
+
+/**
+ * One entry per trigger node and mode, and per credential, so that choosing another credential
+ * takes effect at once. Without a credential id there is nothing safe to key on.
+ */
+function secretsCacheKey(context: IHookFunctions | IWebhookFunctions): string | undefined {
+	const credentialId = context.getNode().credentials?.[CREDENTIAL_TYPE]?.id;
+	if (!credentialId) return undefined;
+	const workflowId = context.getWorkflow().id ?? '';
+	return `${workflowId}:${context.getNode().id}:${context.getMode()}:${credentialId}`;
 }
 
 /** Accepts the picked list, or account ids typed as an expression: an array or a comma list. */
