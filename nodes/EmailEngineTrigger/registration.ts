@@ -91,8 +91,32 @@ function neededEvents(settings: TriggerSettings): string[] {
 	return settings.events.includes(ALL_EVENTS) ? [ALL_EVENTS] : settings.events;
 }
 
+/**
+ * An answer that is not a JSON object would read as "nothing configured" and let the trigger
+ * replace a URL it never saw, so it is an error.
+ */
+async function registrationRequest(
+	context: IHookFunctions,
+	request: Parameters<typeof emailEngineApiRequest>[0],
+): Promise<IDataObject> {
+	const response: unknown = await emailEngineApiRequest.call(context, request);
+	if (response !== null && typeof response === 'object' && !Array.isArray(response)) {
+		return response as IDataObject;
+	}
+	const message = `EmailEngine answered ${request.method} ${request.path} with a body that is not a JSON object`;
+	throw new NodeApiError(
+		context.getNode(),
+		{ message },
+		{
+			message,
+			description:
+				'Check that the Base URL points at EmailEngine itself, not at a proxy or login page in front of it.',
+		},
+	);
+}
+
 async function readGlobalSettings(context: IHookFunctions): Promise<GlobalSettings> {
-	const response = await emailEngineApiRequest.call(context, {
+	const response = await registrationRequest(context, {
 		method: 'GET',
 		path: '/v1/settings',
 		qs: { webhooksEnabled: true, webhooks: true, webhookEvents: true },
@@ -107,7 +131,7 @@ async function readGlobalSettings(context: IHookFunctions): Promise<GlobalSettin
 }
 
 async function writeGlobalSettings(context: IHookFunctions, changes: IDataObject): Promise<void> {
-	await emailEngineApiRequest.call(context, {
+	await registrationRequest(context, {
 		method: 'POST',
 		path: '/v1/settings',
 		body: changes,
@@ -122,7 +146,7 @@ async function readTargetUrl(
 	if (target === 'global') return globals.webhooks;
 
 	const account = accountOf(target);
-	const response = await emailEngineApiRequest.call(context, {
+	const response = await registrationRequest(context, {
 		method: 'GET',
 		path: `/v1/account/${encodeURIComponent(account)}`,
 		subject: `account "${account}"`,
@@ -141,7 +165,7 @@ async function writeTargetUrl(
 	}
 
 	const account = accountOf(target);
-	await emailEngineApiRequest.call(context, {
+	await registrationRequest(context, {
 		method: 'PUT',
 		path: `/v1/account/${encodeURIComponent(account)}`,
 		body: { webhooks: url },
@@ -258,12 +282,27 @@ export async function createRegistration(this: IHookFunctions): Promise<boolean>
 		else record.targets[target] ??= { previousUrl: '', previousMasked: false };
 	}
 
-	const undo: Array<() => Promise<void>> = [];
+	const missing = missingEvents(globals.webhookEvents, neededEvents(settings));
+	if (missing.length > 0 && globals.webhookEvents.some((event) => event.includes(MASK))) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'EmailEngine reports its webhookEvents masked, so the trigger cannot add its events without losing the others',
+			{
+				description: 'Add the selected events to webhookEvents in EmailEngine, then publish again.',
+			},
+		);
+	}
+
+	const undo: Array<{ target: TargetKey; step: () => Promise<void> }> = [];
 	try {
 		for (const [target, value] of current) {
 			if (sameUrl(value, url)) continue;
+			// Recorded before the write: a write that timed out may still have been applied.
+			undo.push({
+				target,
+				step: async () => await writeTargetUrl(this, target, restorableUrl(value)),
+			});
 			await writeTargetUrl(this, target, url);
-			undo.push(async () => await writeTargetUrl(this, target, restorableUrl(value)));
 			if (record.targets[target]?.previousMasked) {
 				this.logger.warn(
 					`EmailEngine Trigger replaced ${describeTarget(target)}; EmailEngine reports the previous URL with masked credentials, so it cannot be put back automatically`,
@@ -283,16 +322,19 @@ export async function createRegistration(this: IHookFunctions): Promise<boolean>
 			changes.webhooksEnabled = true;
 			record.enabledWebhooks = true;
 		}
-		const missing = missingEvents(globals.webhookEvents, neededEvents(settings));
 		if (missing.length > 0) {
 			changes.webhookEvents = [...globals.webhookEvents, ...missing];
 			record.addedEvents = [...new Set([...record.addedEvents, ...missing])];
 		}
 		if (Object.keys(changes).length > 0) await writeGlobalSettings(this, changes);
 	} catch (error) {
-		await rollBack(this, undo);
+		const notUndone = await rollBack(this, undo, url);
 		// Errors from the transport are NodeApiErrors already, which this returns unchanged.
-		throw new NodeApiError(this.getNode(), error as JsonObject);
+		const failure = new NodeApiError(this.getNode(), error as JsonObject);
+		if (notUndone.length > 0) {
+			failure.message = `${failure.message}. EmailEngine may still deliver ${notUndone.map(describeTarget).join(' and ')} to ${url}, which no published workflow receives: reset it in EmailEngine`;
+		}
+		throw failure;
 	}
 
 	record.registeredAt = new Date().toISOString();
@@ -341,17 +383,25 @@ function safeOrigin(value: string): string | undefined {
 	}
 }
 
-async function rollBack(context: IHookFunctions, undo: Array<() => Promise<void>>): Promise<void> {
-	for (const step of undo.reverse()) {
+/** Undoes the writes of a failed `create`; returns the targets it could not put back. */
+async function rollBack(
+	context: IHookFunctions,
+	undo: Array<{ target: TargetKey; step: () => Promise<void> }>,
+	url: string,
+): Promise<TargetKey[]> {
+	const notUndone: TargetKey[] = [];
+	for (const { target, step } of undo.reverse()) {
 		try {
 			await step();
 		} catch (error) {
+			notUndone.push(target);
 			context.logger.error(
-				'EmailEngine Trigger could not undo a change after registration failed; EmailEngine may still deliver to this URL',
-				{ workflowId: context.getWorkflow().id, error: (error as Error).message },
+				`EmailEngine Trigger could not undo a change after registration failed; EmailEngine may still deliver ${describeTarget(target)} to ${url}`,
+				{ workflowId: context.getWorkflow().id, target, error: (error as Error).message },
 			);
 		}
 	}
+	return notUndone;
 }
 
 /**
@@ -423,7 +473,11 @@ async function undoRecord(context: IHookFunctions, record: RegistrationRecord): 
 	const changes: IDataObject = {};
 	if (record.addedEvents.length > 0) {
 		const remaining = globals.webhookEvents.filter((event) => !record.addedEvents.includes(event));
-		if (remaining.length !== globals.webhookEvents.length) changes.webhookEvents = remaining;
+		if (remaining.some((event) => event.includes(MASK))) {
+			leftOver.push('webhookEvents (EmailEngine reports them masked)');
+		} else if (remaining.length !== globals.webhookEvents.length) {
+			changes.webhookEvents = remaining;
+		}
 	}
 	if (record.enabledWebhooks && globals.webhooksEnabled) changes.webhooksEnabled = false;
 
