@@ -43,7 +43,7 @@ export function triggerWorkflow(credential: CredentialRef, events: string[]): Be
 	const trigger = node(
 		'EmailEngine Trigger',
 		`${packageName}.emailEngineTrigger`,
-		1,
+		1.1,
 		{ registration: 'manual', events, accountScope: 'all', options: {} },
 		{ webhookId, credentials: { emailEngineApi: credential } },
 	);

@@ -24,7 +24,10 @@ export class EmailEngineTrigger implements INodeType {
 			dark: 'file:../../icons/emailengine.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. n8n evaluates one extra expression on every request to a
+		// version 1 webhook node, which costs an expression isolate per request.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow when EmailEngine sends a signed webhook event',
 		defaults: { name: 'EmailEngine Trigger' },

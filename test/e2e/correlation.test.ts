@@ -96,7 +96,7 @@ function trackerWorkflow(credential: { id: string; name: string }) {
 						registration: 'global',
 						events: ['messageSent', 'messageDeliveryError', 'messageFailed', 'messageBounce'],
 					},
-					{ webhookId, credentials: { emailEngineApi: credential } },
+					{ typeVersion: 1.1, webhookId, credentials: { emailEngineApi: credential } },
 				),
 				node('Resolve', `${packageName}.emailEngineCorrelate`, {
 					operation: 'resolve',

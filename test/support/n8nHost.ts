@@ -61,7 +61,7 @@ export class TriggerWorkflow {
 			id: randomUUID(),
 			name: 'EmailEngine Trigger',
 			type: TRIGGER_TYPE,
-			typeVersion: 1,
+			typeVersion: 1.1,
 			position: [0, 0],
 			webhookId: randomUUID(),
 			parameters: options.parameters,

@@ -55,7 +55,7 @@ export function emailEngineTriggerWorkflow(
 					id: randomUUID(),
 					name: TRIGGER_NODE,
 					type: `${packageName}.emailEngineTrigger`,
-					typeVersion: 1,
+					typeVersion: 1.1,
 					position: [0, 0],
 					webhookId,
 					parameters,
