@@ -1,0 +1,287 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+import { buildCorpus, checkAnswer, CORPUS_SECRET, CORPUS_TRIGGERS } from '../support/badInput';
+import { sampleCorpus, sendCase, type CaseAnswer } from '../support/badInput';
+import { reportFigure } from '../support/badInput/figures';
+import { freshEventId } from '../support/badInput/requests';
+import {
+	FAKE_ROOT_TOKEN,
+	startFakeEmailEngine,
+	type FakeEmailEngine,
+} from '../support/fakeEmailEngine/fakeEmailEngine';
+import { sign } from '../support/fixtures';
+import { nodeOutput, startN8n, type N8nInstance } from '../support/n8n';
+import {
+	AFTER_TRIGGER_NODE,
+	createEmailEngineCredential,
+	emailEngineTriggerWorkflow,
+} from './support/emailEngineWorkflows';
+
+// One n8n for the file: a corpus sample, a restart under load and a bounded soak.
+jest.setTimeout(900_000);
+
+const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
+
+let n8n: N8nInstance;
+let credential: { id: string; name: string };
+
+beforeAll(async () => {
+	n8n = await startN8n();
+	credential = await createEmailEngineCredential(n8n, {
+		baseUrl: 'http://127.0.0.1:9',
+		accessToken: FAKE_ROOT_TOKEN,
+		serviceSecret: CORPUS_SECRET,
+	});
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+});
+
+async function publishTrigger(parameters: Record<string, unknown>) {
+	const workflow = emailEngineTriggerWorkflow(credential, parameters);
+	const created = await n8n.createWorkflow(workflow.input);
+	await n8n.activate(created.id);
+	const url = n8n.webhookUrl(workflow.path);
+	await n8n.waitForWebhook(url);
+	return { id: created.id, url };
+}
+
+async function eventIdsRun(workflowId: string): Promise<string[]> {
+	const executions = await n8n.listExecutions(workflowId, true);
+	return executions.flatMap((execution) =>
+		nodeOutput(execution, AFTER_TRIGGER_NODE).map((item) => (item as { eventId: string }).eventId),
+	);
+}
+
+/** Resident memory of the n8n process serving webhooks, found by its working folder. */
+function n8nRssMb(): number {
+	let total = 0;
+	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			if (readlinkSync(`/proc/${pid}/cwd`) !== n8n.userFolder) continue;
+			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			if (!cmdline.includes('n8n')) continue;
+			const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+			if (rss && cmdline.includes('start')) total = Math.max(total, Number(rss[1]) / 1024);
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	return Math.round(total);
+}
+
+/** A messageSent as EmailEngine would sign and send it, as a new event. */
+function signedEvent(
+	n: number,
+	event = 'messageSent',
+): { headers: Array<[string, string]>; body: Buffer } {
+	const body = Buffer.from(
+		JSON.stringify({
+			serviceUrl: 'http://127.0.0.1:3000',
+			account: 'bob',
+			date: new Date().toISOString(),
+			event,
+			data: {
+				messageId: `<soak-${n}@example.com>`,
+				response: '250 OK: queued as SOAK',
+				queueId: `soak${n}`,
+				envelope: { from: 'bob@example.com', to: ['okrcpt@example.net'] },
+			},
+		}),
+	);
+	return {
+		body,
+		headers: [
+			['content-type', 'application/json'],
+			['x-ee-wh-id', String(n)],
+			['x-ee-wh-attempts-made', '0'],
+			['x-ee-wh-event-id', freshEventId(`soak-${n}-${event}`)],
+			['x-ee-wh-signature', sign(body, CORPUS_SECRET)],
+		],
+	};
+}
+
+describe('a sample of the bad-input corpus in a real n8n', () => {
+	test('each gets its documented answer and none starts an execution', async () => {
+		const corpus = buildCorpus().filter((testCase) => testCase.category !== 'replay');
+		const sample = sampleCorpus(corpus, 40);
+		const targets = {
+			all: await publishTrigger(CORPUS_TRIGGERS.all),
+			selective: await publishTrigger(CORPUS_TRIGGERS.selective),
+		};
+		const rssBefore = n8nRssMb();
+
+		const mismatches: string[] = [];
+		for (const testCase of sample) {
+			const answer = await sendCase(targets[testCase.trigger].url, testCase).catch(
+				(error: Error): CaseAnswer => ({ status: -1, body: error.message, elapsedMs: 0 }),
+			);
+			const problem = checkAnswer(answer, testCase.inN8n ?? testCase.expect);
+			if (problem) mismatches.push(`${testCase.id}: ${problem}`);
+		}
+		expect(mismatches).toEqual([]);
+
+		// n8n is still healthy and ran nothing.
+		expect(await n8n.listExecutions(targets.all.id)).toEqual([]);
+		expect(await n8n.listExecutions(targets.selective.id)).toEqual([]);
+		const genuine = signedEvent(0);
+		expect((await sendCase(targets.all.url, genuine)).status).toBe(200);
+		await n8n.waitForExecutions(targets.all.id, 1);
+
+		const logs = n8n.logs();
+		expect(logs).not.toContain(CORPUS_SECRET);
+		expect(logs).not.toContain(FAKE_ROOT_TOKEN);
+		expect(logs).not.toContain('okrcpt@example.net');
+		reportFigure('bad-input corpus sample in a real n8n', {
+			requests: sample.length,
+			categories: new Set(sample.map((testCase) => testCase.category)).size,
+			rssBeforeMb: rssBefore,
+			rssAfterMb: n8nRssMb(),
+		});
+	});
+});
+
+describe('n8n restarted while EmailEngine keeps sending', () => {
+	let fake: FakeEmailEngine;
+
+	afterAll(async () => {
+		await fake?.stop();
+	});
+
+	test('every event answered 2xx has exactly one execution; those sent while down are retried', async () => {
+		const { id, url } = await publishTrigger({ registration: 'manual', events: ['*'] });
+		fake = await startFakeEmailEngine({
+			settings: {
+				serviceSecret: CORPUS_SECRET,
+				webhooks: url,
+				webhooksEnabled: true,
+				webhookEvents: ['*'],
+			},
+			accounts: [{ account: 'bob' }],
+			// EmailEngine's own retry curve, compressed: 10 attempts, doubling from 1 s.
+			webhook: { backoffMs: 1000, attempts: 10, timeoutMs: 10_000 },
+		});
+
+		let sending = true;
+		let emitted = 0;
+		const sender = (async () => {
+			while (sending) {
+				fake.emit('messageSent', 'bob', {
+					messageId: `<restart-${emitted}@example.com>`,
+					queueId: `restart${emitted}`,
+					response: '250 OK',
+				});
+				emitted++;
+				await new Promise((resolve) => setTimeout(resolve, 150));
+			}
+		})();
+
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		await n8n.restart();
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		sending = false;
+		await sender;
+		await fake.idle({ timeoutMs: 300_000 });
+
+		const byEvent = new Map<string, number[]>();
+		for (const attempt of fake.deliveries) {
+			const statuses = byEvent.get(attempt.eventId ?? '') ?? [];
+			statuses.push(attempt.status ?? 0);
+			byEvent.set(attempt.eventId ?? '', statuses);
+		}
+		const answered = [...byEvent].filter(([, statuses]) =>
+			statuses.some((s) => s >= 200 && s < 300),
+		);
+		const retried = [...byEvent].filter(([, statuses]) => statuses.length > 1);
+		expect(byEvent.size).toBe(emitted);
+		expect(answered.length).toBe(emitted);
+
+		const executions = await n8n.waitForExecutions(id, emitted, { timeoutMs: 120_000 });
+		const runs = await eventIdsRun(id);
+		const counts = new Map<string, number>();
+		for (const eventId of runs) counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
+		const notOnce = answered.filter(([eventId]) => counts.get(eventId) !== 1);
+		expect(notOnce).toEqual([]);
+		expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+		reportFigure('n8n restart under load', {
+			events: emitted,
+			retriedWhileDown: retried.length,
+			failedAttempts: fake.deliveries.filter(
+				(attempt) => !(attempt.status! >= 200 && attempt.status! < 300),
+			).length,
+			executions: runs.length,
+		});
+	});
+});
+
+describe('a bounded soak', () => {
+	test.each([1, 8])(
+		'at concurrency %i nothing accepted is lost and nothing forged runs',
+		async (concurrency) => {
+			const { id, url } = await publishTrigger({
+				registration: 'manual',
+				events: ['messageSent'],
+			});
+			const accepted: string[] = [];
+			const samples: Array<{ at: number; ms: number; rss?: number }> = [];
+			const wrong: string[] = [];
+			const started = Date.now();
+			let n = concurrency * 1_000_000;
+
+			const lane = async () => {
+				while (Date.now() - started < SOAK_SECONDS * 1000) {
+					// Every fourth request of each kind; duplicates need something accepted first.
+					const kind = accepted.length === 0 ? 0 : n % 4;
+					const number = n++;
+					let request = signedEvent(number);
+					let expected = 200;
+					if (kind === 1) request = signedEvent(number, 'messageNew');
+					if (kind === 2 && accepted.length > 0) {
+						request = signedEvent(Number(accepted[accepted.length - 1]));
+					}
+					if (kind === 3) {
+						request = signedEvent(number);
+						request.headers[4] = ['x-ee-wh-signature', sign('forged', CORPUS_SECRET)];
+						expected = 401;
+					}
+					const answer = await sendCase(url, request);
+					samples.push({ at: Date.now() - started, ms: answer.elapsedMs });
+					if (answer.status !== expected) wrong.push(`${kind}: ${answer.status} ${answer.body}`);
+					if (kind === 0 && answer.status === 200 && answer.body === '') {
+						accepted.push(String(number));
+					}
+				}
+			};
+			const memory: number[] = [n8nRssMb()];
+			const sampler = setInterval(() => memory.push(n8nRssMb()), 2000);
+			await Promise.all(Array.from({ length: concurrency }, lane));
+			clearInterval(sampler);
+			memory.push(n8nRssMb());
+
+			expect(wrong).toEqual([]);
+			await n8n.waitForExecutions(id, accepted.length, { timeoutMs: 300_000 });
+			const runs = await eventIdsRun(id);
+			expect(runs.length).toBe(accepted.length);
+			expect(new Set(runs).size).toBe(runs.length);
+			expect(new Set(runs)).toEqual(
+				new Set(accepted.map((number) => freshEventId(`soak-${number}-messageSent`))),
+			);
+
+			const third = Math.floor(samples.length / 3);
+			const median = (values: number[]) =>
+				[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+			const memoryThird = Math.max(1, Math.floor(memory.length / 3));
+			reportFigure(`soak at concurrency ${concurrency}`, {
+				seconds: SOAK_SECONDS,
+				requests: samples.length,
+				accepted: accepted.length,
+				executions: runs.length,
+				medianMsFirstThird: Number(median(samples.slice(0, third).map((s) => s.ms)).toFixed(1)),
+				medianMsLastThird: Number(median(samples.slice(-third).map((s) => s.ms)).toFixed(1)),
+				rssMbFirstThird: median(memory.slice(0, memoryThird)),
+				rssMbLastThird: median(memory.slice(-memoryThird)),
+			});
+		},
+	);
+});
