@@ -49,10 +49,15 @@ export function receive(
 	if (rawBody.length === 0) return badRequest('The request body is empty');
 
 	// A signed retry of an event that already started an execution needs no further reading.
+	// EmailEngine's signature does not cover the event id header, so a replayed body is also
+	// recognised by its signature, whatever event id it comes with.
 	const meta = deliveryMetaFromHeaders(headers);
-	if (meta.eventId !== null && memory.has(meta.eventId)) {
-		return { kind: 'ignore', reason: `Event ${meta.eventId} was already received` };
-	}
+	const delivery = deliveryKeys(
+		meta.eventId,
+		settings.secrets.current ? headers[SIGNATURE_HEADER] : undefined,
+	);
+	const seen = alreadyReceived(delivery, memory);
+	if (seen) return seen;
 
 	let body: unknown;
 	try {
@@ -74,7 +79,7 @@ export function receive(
 	// A webhook route's mapping function builds the whole body, so it need not look like an
 	// EmailEngine payload at all. The route header and the valid signature vouch for it.
 	if (meta.routeId !== null && !('event' in body)) {
-		return remember(meta.eventId, memory, () => ({
+		return remember(delivery, memory, () => ({
 			kind: 'accept',
 			item: body as IDataObject,
 			eventId: meta.eventId,
@@ -122,7 +127,7 @@ export function receive(
 		return { kind: 'ignore', reason: `Account ${payload.account} is not selected in this trigger` };
 	}
 
-	return remember(meta.eventId, memory, () => {
+	return remember(delivery, memory, () => {
 		const item =
 			settings.output === 'raw'
 				? // EmailEngine moves eventId out of the body into a header; putting it back gives the
@@ -156,11 +161,41 @@ function checkAuthenticity(
 	return unauthorized(reasons[check.reason]);
 }
 
-function remember(eventId: string | null, memory: EventIdMemory, accept: () => Outcome): Outcome {
-	if (eventId !== null && memory.checkAndRecord(eventId) === 'duplicate') {
-		return { kind: 'ignore', reason: `Event ${eventId} was already received` };
+interface DeliveryKeys {
+	eventId: string | null;
+	/** The verified signature; absent when events are accepted unsigned. */
+	signature: string | null;
+	all: string[];
+}
+
+function deliveryKeys(
+	eventId: string | null,
+	signature: string | string[] | undefined,
+): DeliveryKeys {
+	const verified = typeof signature === 'string' ? signature : null;
+	return {
+		eventId,
+		signature: verified,
+		all: [eventId, verified].filter((key): key is string => key !== null),
+	};
+}
+
+function alreadyReceived(keys: DeliveryKeys, memory: EventIdMemory): Outcome | undefined {
+	if (keys.eventId !== null && memory.has(keys.eventId)) {
+		return { kind: 'ignore', reason: `Event ${keys.eventId} was already received` };
 	}
-	return accept();
+	if (keys.signature !== null && memory.has(keys.signature)) {
+		return { kind: 'ignore', reason: 'This signed body was already received' };
+	}
+	return undefined;
+}
+
+// Called only after alreadyReceived() found none of the keys, with nothing asynchronous in
+// between, so recording cannot find a duplicate.
+function remember(keys: DeliveryKeys, memory: EventIdMemory, accept: () => Outcome): Outcome {
+	const outcome = accept();
+	if (keys.all.length > 0) memory.checkAndRecordAll(keys.all);
+	return outcome;
 }
 
 function unauthorized(logReason: string): Outcome {

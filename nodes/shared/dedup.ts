@@ -1,22 +1,25 @@
 /**
- * Remembers the `X-EE-Wh-Event-Id` values a trigger has already turned into executions, so that a
- * retried delivery starts no second execution.
+ * Remembers the deliveries a trigger has already turned into executions, so that a retried or
+ * replayed delivery starts no second execution. Each delivery is known by up to two keys: its
+ * `X-EE-Wh-Event-Id`, which EmailEngine keeps across retries, and its signature, which is the
+ * same for every copy of the same signed body whatever event id a replay puts beside it.
  *
- * EmailEngine retries a delivery up to 10 times over roughly 35 to 45 minutes and keeps the event
- * id across retries. Ids are kept in two generations: an id stays known for at least one window
- * and at most two. A generation that fills up is rotated early, which is what bounds memory.
+ * EmailEngine retries a delivery up to 10 times over roughly 35 to 45 minutes. Keys are kept in
+ * two generations: a key stays known for at least one window and at most two. A generation that
+ * fills up is rotated early, which is what bounds memory.
  */
 export interface EventIdMemoryOptions {
 	/** How long an id is guaranteed to be remembered, unless the size bound is reached first. */
 	windowMs: number;
-	/** Ids held per generation; the memory never holds more than twice this number. */
+	/** Keys held per generation; the memory never holds more than twice this number. */
 	maxIdsPerGeneration: number;
 	/** Clock, replaceable in tests. */
 	now?: () => number;
 }
 
 export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60 * 60 * 1000;
-export const DEFAULT_MAX_IDS_PER_GENERATION = 250_000;
+// Two keys per accepted event: 250,000 events per generation.
+export const DEFAULT_MAX_IDS_PER_GENERATION = 500_000;
 
 export class EventIdMemory {
 	private current = new Set<string>();
@@ -34,12 +37,17 @@ export class EventIdMemory {
 
 	/** Records the id and tells whether it had been recorded before. */
 	checkAndRecord(eventId: string): 'new' | 'duplicate' {
+		return this.checkAndRecordAll([eventId]);
+	}
+
+	/** Records every key of one delivery, unless any of them had been recorded before. */
+	checkAndRecordAll(keys: readonly string[]): 'new' | 'duplicate' {
 		this.rotateIfDue();
 
-		if (this.current.has(eventId) || this.previous.has(eventId)) return 'duplicate';
+		if (keys.some((key) => this.current.has(key) || this.previous.has(key))) return 'duplicate';
 
-		if (this.current.size >= this.options.maxIdsPerGeneration) this.rotate();
-		this.current.add(eventId);
+		if (this.current.size + keys.length > this.options.maxIdsPerGeneration) this.rotate();
+		for (const key of keys) this.current.add(key);
 		return 'new';
 	}
 

@@ -337,6 +337,41 @@ describe('EmailEngine Trigger webhook: filters and duplicates', () => {
 		expect(host.executions).toHaveLength(1);
 	});
 
+	it('starts no second execution for a captured request replayed under a new event id', async () => {
+		const workflow = trigger();
+		const capture = fixture('messageSent-account-1');
+
+		await replay(capture, workflow);
+		const replayed = await deliverRaw(workflow.productionUrl, {
+			headers: withHeaders(capture, { 'x-ee-wh-event-id': '00000000-1111-4222-8333-444444444444' }),
+			body: capture.bytes,
+		});
+
+		expect(replayed.status).toBe(200);
+		expect(JSON.parse(replayed.body).ignored).toBe('This signed body was already received');
+		expect(host.executions).toHaveLength(1);
+	});
+
+	it('recognises a retry that EmailEngine signed again after a secret rotation by its event id', async () => {
+		const workflow = trigger(
+			{},
+			{ serviceSecret: 'rotated-secret', previousServiceSecret: CAPTURE_SERVICE_SECRET },
+		);
+		const capture = fixture('messageSent-account-1');
+
+		await replay(capture, workflow);
+		const resigned = await deliverRaw(workflow.productionUrl, {
+			headers: withHeaders(capture, {
+				'x-ee-wh-signature': sign(capture.bytes, 'rotated-secret'),
+				'x-ee-wh-attempts-made': '1',
+			}),
+			body: capture.bytes,
+		});
+
+		expect(JSON.parse(resigned.body).ignored).toMatch(/was already received$/);
+		expect(host.executions).toHaveLength(1);
+	});
+
 	it('does not let a forged request with a known event id poison the duplicate memory', async () => {
 		const workflow = trigger();
 		const capture = fixture('messageSent-account-1');

@@ -43,4 +43,12 @@ describe('EventIdMemory', () => {
 		expect(memory.checkAndRecord('id-999')).toBe('duplicate');
 		expect(memory.checkAndRecord('id-0')).toBe('new');
 	});
+
+	it('counts a delivery as seen when any one of its keys was recorded', () => {
+		const { memory } = memoryWithClock({ windowMs: 2 * HOUR, maxIdsPerGeneration: 10 });
+		expect(memory.checkAndRecordAll(['event-1', 'signature-1'])).toBe('new');
+		expect(memory.checkAndRecordAll(['event-2', 'signature-1'])).toBe('duplicate');
+		expect(memory.checkAndRecordAll(['event-1', 'signature-2'])).toBe('duplicate');
+		expect(memory.has('event-2')).toBe(false);
+	});
 });
