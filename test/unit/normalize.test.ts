@@ -49,7 +49,10 @@ describe('parsePayload', () => {
 	it('names the missing or mistyped field of a known event', () => {
 		const sent = fixtureJson<{ data: Record<string, unknown> }>(fixture('messageSent-account-1'));
 		delete sent.data.queueId;
-		expect(parsePayload(sent)).toEqual({ ok: false, message: 'messageSent: data.queueId is missing' });
+		expect(parsePayload(sent)).toEqual({
+			ok: false,
+			message: 'messageSent: data.queueId is missing',
+		});
 
 		const error = fixtureJson<{ data: Record<string, unknown> }>(
 			fixture('messageDeliveryError-account-1'),
@@ -116,7 +119,12 @@ describe('normalizeEvent', () => {
 			smtpResponseCode: 451,
 			smtpCommand: 'RCPT TO',
 			errorCode: 'EENVELOPE',
-			retry: { attempt: 1, maxAttempts: 2, nextAttemptAt: '2026-12-03T17:45:15.387Z', willRetry: true },
+			retry: {
+				attempt: 1,
+				maxAttempts: 2,
+				nextAttemptAt: '2026-12-03T17:45:15.387Z',
+				willRetry: true,
+			},
 		});
 	});
 
@@ -174,7 +182,11 @@ describe('normalizeEvent', () => {
 			deliveryState: 'complained',
 			messageId: '<e0735413-4905-4203-44d2-c055cf47e036@example.com>',
 			recipients: ['okrcpt@example.net'],
-			complaint: { feedbackType: 'abuse', recipients: ['okrcpt@example.net'], userAgent: 'SomeGenerator/1.0' },
+			complaint: {
+				feedbackType: 'abuse',
+				recipients: ['okrcpt@example.net'],
+				userAgent: 'SomeGenerator/1.0',
+			},
 		});
 	});
 
