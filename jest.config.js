@@ -1,4 +1,4 @@
-/** Three projects so that the fast suites can run on their own: `npm run test:unit`. */
+/** Separate projects so that the fast suites can run on their own: `npm run test:unit`. */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }];
 
 const base = {
