@@ -154,7 +154,15 @@ function errorCodeOf(error: unknown): string | undefined {
 function remoteMessageOf(error: unknown): string | undefined {
 	const body = errorBodyOf(error);
 	const message = body.message ?? body.error;
-	return typeof message === 'string' && message !== '' ? message : undefined;
+	if (typeof message !== 'string' || message === '') return undefined;
+
+	// A validation failure says only "Invalid input"; what was wrong is in `fields`.
+	const fields = Array.isArray(body.fields) ? (body.fields as Array<{ message?: unknown }>) : [];
+	const details = fields
+		.map((field) => field?.message)
+		.filter((text): text is string => typeof text === 'string')
+		.slice(0, 3);
+	return details.length > 0 ? `${message} (${details.join('; ')})` : message;
 }
 
 function errorBodyOf(error: unknown): JsonObject {

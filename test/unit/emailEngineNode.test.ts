@@ -211,10 +211,10 @@ describe('EmailEngine node: Email → Send', () => {
 		expect(submits()).toHaveLength(0);
 	});
 
-	it("reports EmailEngine's validation message and status", async () => {
+	it("reports EmailEngine's validation message, the field it names, and the status", async () => {
 		const invalid = await runNode({ ...send(), subject: 'x'.repeat(10 * 1024 + 1) });
 		expect(invalid.error?.message).toBe(
-			'EmailEngine answered POST /v1/account/alice/submit with 400: Invalid input',
+			'EmailEngine answered POST /v1/account/alice/submit with 400: Invalid input ("subject" length must be less than or equal to 10240 characters long)',
 		);
 		expect((invalid.error as unknown as { httpCode: string }).httpCode).toBe('400');
 
