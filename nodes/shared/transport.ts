@@ -101,8 +101,9 @@ export function toEmailEngineError(
 		description = 'Check the Access Token in the EmailEngine credential; it may have been revoked.';
 	} else if (status === 403) {
 		message = `The access token may not call ${route} (403${remote ? `: ${remote}` : ''})`;
-		description =
-			'Changing EmailEngine settings and account webhooks needs a token issued with the "*" scope, without an account binding or narrowed permissions. Issue one with "emailengine tokens issue -s \'*\'" and put it in the credential.';
+		description = needsAdminToken(failure)
+			? 'Changing EmailEngine settings and account webhooks needs a token issued with the "*" scope, without an account binding or narrowed permissions. Issue one with "emailengine tokens issue -s \'*\'" and put it in the credential.'
+			: 'The token\'s scopes, account binding or permissions in EmailEngine do not allow this call. Check them on EmailEngine\'s Access Tokens page, or use a token issued with the "*" scope.';
 	} else if (status === 404 && failure.subject) {
 		message = `EmailEngine has no ${failure.subject} (404)`;
 		description = `Check the ${failure.subject} exists in EmailEngine.`;
@@ -126,6 +127,16 @@ export function toEmailEngineError(
 	apiError.message = message;
 	apiError.description = description;
 	return apiError;
+}
+
+/** Routes in EmailEngine's admin permission group, which a narrowed token can never call. */
+function needsAdminToken(request: EmailEngineRequest): boolean {
+	const path = request.path.split('?')[0];
+	if (path.startsWith('/v1/settings')) return true;
+	return (
+		/^\/v1\/account(\/[^/]+)?$/.test(path) &&
+		(request.method === 'PUT' || request.method === 'POST')
+	);
 }
 
 function httpStatusOf(error: unknown): number | undefined {
