@@ -272,14 +272,23 @@ describe('queue mode restarted while EmailEngine keeps sending', () => {
 		await queue?.stop();
 	});
 
-	// The harness restarts the webhook process together with main and the worker.
-	test('events sent while the webhook process is down are retried and answered 2xx; none runs twice', async () => {
+	test('events sent while the whole cluster restarts are retried and answered 2xx; none runs twice', async () => {
 		if (process.env.ROBUSTNESS_QUEUE === 'false') return;
-		queue = await startN8n({ mode: 'queue' });
+		queue ??= await startN8n({ mode: 'queue' });
 		await restartUnderLoad(
 			queue,
 			async () => await queue!.restart(),
 			'queue-mode restart under load',
+		);
+	});
+
+	test('events sent while only the webhook process restarts are retried and answered 2xx; none runs twice', async () => {
+		if (process.env.ROBUSTNESS_QUEUE === 'false') return;
+		queue ??= await startN8n({ mode: 'queue' });
+		await restartUnderLoad(
+			queue,
+			async () => await queue!.restartProcess('webhook'),
+			'queue-mode webhook process restart under load',
 		);
 	});
 });

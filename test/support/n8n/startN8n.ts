@@ -106,23 +106,9 @@ export class N8nInstance extends N8nClient {
 	}
 
 	async start(firstStart: boolean): Promise<void> {
-		const env = (name: N8nProcessName, own: Record<string, string>) =>
-			n8nProcessEnv(dirname(this.runtime.node), this.userFolder, {
-				...own,
-				...this.settings,
-				...this.ownSettings(name),
-			});
-		await this.launch('main', 'start', env('main', {}), this.baseUrl);
+		await this.launchProcess('main');
 		if (this.mode === 'queue') {
-			await Promise.all([
-				this.launch('webhook', 'webhook', env('webhook', {}), this.webhookBaseUrl),
-				this.launch(
-					'worker',
-					'worker',
-					env('worker', {}),
-					`http://127.0.0.1:${this.ports.workerHealth}`,
-				),
-			]);
+			await Promise.all([this.launchProcess('webhook'), this.launchProcess('worker')]);
 		}
 		if (firstStart) {
 			await setUpOwner(this.baseUrl, this.owner);
@@ -154,6 +140,20 @@ export class N8nInstance extends N8nClient {
 					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 				};
 		}
+	}
+
+	private async launchProcess(name: N8nProcessName): Promise<void> {
+		const env = n8nProcessEnv(dirname(this.runtime.node), this.userFolder, {
+			...this.settings,
+			...this.ownSettings(name),
+		});
+		const command = { main: 'start', webhook: 'webhook', worker: 'worker' }[name];
+		const health = {
+			main: this.baseUrl,
+			webhook: this.webhookBaseUrl,
+			worker: `http://127.0.0.1:${this.ports.workerHealth}`,
+		}[name];
+		await this.launch(name, command, env, health);
 	}
 
 	private async launch(
@@ -210,6 +210,14 @@ export class N8nInstance extends N8nClient {
 		await this.stopProcesses();
 		Object.assign(this.settings, options.env ?? {});
 		await this.start(false);
+	}
+
+	/** Stops one process of a queue-mode cluster and starts it again, leaving the others running. */
+	async restartProcess(name: N8nProcessName): Promise<void> {
+		if (this.stopped) throw new Error('restartProcess() after stop()');
+		if (!this.processes.has(name)) throw new Error(`no ${name} process is running`);
+		await this.stopOne(name);
+		await this.launchProcess(name);
 	}
 
 	/** Stops every process this instance started and deletes its temp folder. Safe to call twice. */
