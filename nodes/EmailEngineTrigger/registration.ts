@@ -332,7 +332,7 @@ export async function createRegistration(this: IHookFunctions): Promise<boolean>
 		// Errors from the transport are NodeApiErrors already, which this returns unchanged.
 		const failure = new NodeApiError(this.getNode(), error as JsonObject);
 		if (notUndone.length > 0) {
-			failure.message = `${failure.message}. EmailEngine may still deliver ${notUndone.map(describeTarget).join(' and ')} to ${url}, which no published workflow receives: reset it in EmailEngine`;
+			failure.message = `${failure.message}. In EmailEngine, ${notUndone.map(describeTarget).join(' and ')} may still point at ${url}, which no published workflow receives: reset it in EmailEngine`;
 		}
 		throw failure;
 	}
@@ -367,7 +367,7 @@ function refusal(context: IHookFunctions, target: TargetKey, currentUrl: string,
 	const owner = ownInstance ? ' (another workflow on this n8n instance)' : '';
 	return new NodeOperationError(
 		context.getNode(),
-		`EmailEngine already delivers ${describeTarget(target)} to ${currentUrl}${owner}`,
+		`In EmailEngine, ${describeTarget(target)} already points at ${currentUrl}${owner}`,
 		{
 			description:
 				'The trigger does not replace a webhook URL it did not set. Turn on "Replace Existing Webhook URL" to take it over (the current URL is put back when this workflow is unpublished), or use manual registration with a webhook route.',
@@ -396,7 +396,7 @@ async function rollBack(
 		} catch (error) {
 			notUndone.push(target);
 			context.logger.error(
-				`EmailEngine Trigger could not undo a change after registration failed; EmailEngine may still deliver ${describeTarget(target)} to ${url}`,
+				`EmailEngine Trigger could not undo a change after registration failed; in EmailEngine, ${describeTarget(target)} may still point at ${url}`,
 				{ workflowId: context.getWorkflow().id, target, error: (error as Error).message },
 			);
 		}

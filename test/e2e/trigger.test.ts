@@ -191,7 +191,7 @@ describe('EmailEngine Trigger in a real n8n', () => {
 
 		expect(publication.status).toBe('failed');
 		expect(JSON.stringify(publication)).toContain(
-			'EmailEngine already delivers the global webhook URL to https://crm.example.com/hooks/ee',
+			'In EmailEngine, the global webhook URL already points at https://crm.example.com/hooks/ee',
 		);
 		expect(fake.state.settings.webhooks).toBe('https://crm.example.com/hooks/ee');
 	});

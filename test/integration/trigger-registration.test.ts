@@ -91,7 +91,7 @@ describe('EmailEngine Trigger registration: what is already configured', () => {
 
 		await expect(publish(host)).rejects.toMatchObject({
 			message:
-				'EmailEngine already delivers the global webhook URL to https://crm.example.com/hooks/ee',
+				'In EmailEngine, the global webhook URL already points at https://crm.example.com/hooks/ee',
 			description: expect.stringContaining('Replace Existing Webhook URL'),
 		});
 		expect(settings().webhooks).toBe('https://crm.example.com/hooks/ee');
@@ -105,7 +105,7 @@ describe('EmailEngine Trigger registration: what is already configured', () => {
 
 		const second = triggerWorkflow({ registration: 'global' });
 		await expect(publish(second)).rejects.toMatchObject({
-			message: `EmailEngine already delivers the global webhook URL to ${first.productionUrl} (another workflow on this n8n instance)`,
+			message: `In EmailEngine, the global webhook URL already points at ${first.productionUrl} (another workflow on this n8n instance)`,
 		});
 		expect(settings().webhooks).toBe(first.productionUrl);
 	});
@@ -230,7 +230,7 @@ describe('EmailEngine Trigger registration: per-account webhook URLs', () => {
 
 		await expect(publish(host)).rejects.toMatchObject({
 			message:
-				'EmailEngine already delivers the webhook URL of account "dave" to https://other.example.com/ee',
+				'In EmailEngine, the webhook URL of account "dave" already points at https://other.example.com/ee',
 		});
 		expect(fake.state.accounts.get('bob')?.webhooks ?? '').toBe('');
 	});
@@ -283,7 +283,7 @@ describe('EmailEngine Trigger registration: checkExists', () => {
 		fake.state.settings.webhooks = 'https://someone-else.example.com/ee';
 		await expect(publish(host)).rejects.toMatchObject({
 			message:
-				'EmailEngine already delivers the global webhook URL to https://someone-else.example.com/ee',
+				'In EmailEngine, the global webhook URL already points at https://someone-else.example.com/ee',
 		});
 
 		await unpublish(host);

@@ -169,7 +169,7 @@ describe('registration when EmailEngine does not answer', () => {
 });
 
 describe('registration when a failure leaves a change that cannot be undone', () => {
-	it('says in the error and the log that EmailEngine may still deliver to the URL', async () => {
+	it('says in the error and the log that EmailEngine may still point at the URL', async () => {
 		await startFake({ accounts: [{ account: 'bob' }, { account: 'carol' }] });
 		const host = trigger({ registration: 'account', accounts: ['bob', 'carol'] });
 		// GET settings, GET bob, GET carol, PUT bob; then PUT carol fails and EmailEngine goes away.
@@ -192,7 +192,9 @@ describe('registration when a failure leaves a change that cannot be undone', ()
 			.filter((line) => line.level === 'error')
 			.map((line) => line.message)
 			.join('\n');
-		expect(logged).toContain(`deliver the webhook URL of account "bob" to ${host.productionUrl}`);
+		expect(logged).toContain(
+			`the webhook URL of account "bob" may still point at ${host.productionUrl}`,
+		);
 		await fake.up();
 		expect(fake.state.accounts.get('bob')?.webhooks).toBe(host.productionUrl);
 	});
@@ -206,7 +208,7 @@ describe('registration with masked answers', () => {
 		const before = deliveryState();
 
 		await expect(publish(trigger({ registration: 'global' }))).rejects.toMatchObject({
-			message: 'EmailEngine already delivers the global webhook URL to ******',
+			message: 'In EmailEngine, the global webhook URL already points at ******',
 		});
 		expect(deliveryState()).toEqual(before);
 		const written = JSON.stringify(fake.requests.map((request) => request.body ?? null));
@@ -238,7 +240,7 @@ describe('registration with masked answers', () => {
 		await expect(
 			publish(trigger({ registration: 'account', accounts: ['bob'] })),
 		).rejects.toMatchObject({
-			message: 'EmailEngine already delivers the webhook URL of account "bob" to ******',
+			message: 'In EmailEngine, the webhook URL of account "bob" already points at ******',
 		});
 		expect(fake.state.accounts.get('bob')?.webhooks).toBe(OTHER_URL);
 	});
@@ -259,7 +261,7 @@ describe('registration when EmailEngine changes between two calls', () => {
 		});
 		faultsInjected++;
 		await expect(publish(host)).rejects.toMatchObject({
-			message: `EmailEngine already delivers the global webhook URL to ${OTHER_URL}`,
+			message: `In EmailEngine, the global webhook URL already points at ${OTHER_URL}`,
 		});
 		expect(fake.requests.length).toBeGreaterThan(requestsSoFar);
 		expect(fake.state.settings.webhooks).toBe(OTHER_URL);
@@ -295,7 +297,7 @@ describe('two workflows that want the same registration', () => {
 
 		const second = trigger({ registration: 'account', accounts: ['carol', 'bob'] });
 		await expect(publish(second)).rejects.toMatchObject({
-			message: `EmailEngine already delivers the webhook URL of account "bob" to ${first.productionUrl} (another workflow on this n8n instance)`,
+			message: `In EmailEngine, the webhook URL of account "bob" already points at ${first.productionUrl} (another workflow on this n8n instance)`,
 		});
 		expect(deliveryState()).toEqual(before);
 
