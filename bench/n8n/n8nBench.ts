@@ -95,10 +95,14 @@ export async function benchN8n(options: N8nBenchOptions): Promise<N8nBenchResult
 
 		// One short untimed slot each, so that n8n's first-request work is not measured.
 		for (const name of ['trigger', 'webhookCode', 'webhookNoOp'] as const) {
-			const warm = await sendFor(url(name), requestStream(captures, url(name), freshEvent), {
-				connections: 1,
-				durationMs: 1500,
-			});
+			const warm = await sendFor(
+				url(name),
+				requestStream(captures, url(name), freshEvent, { uniqueBodies: true }),
+				{
+					connections: 1,
+					durationMs: 1500,
+				},
+			);
 			expected[name] += warm.answered.length;
 			await drain(n8n, ids[name], expected[name]);
 		}
@@ -118,10 +122,14 @@ export async function benchN8n(options: N8nBenchOptions): Promise<N8nBenchResult
 				for (let offset = 0; offset < order.length; offset++) {
 					const name = order[(round + offset) % order.length];
 					options.log(`accepted events, ${connections} connection(s), round ${round + 1}: ${name}`);
-					const result = await sendFor(url(name), requestStream(captures, url(name), freshEvent), {
-						connections,
-						durationMs: slotMs,
-					});
+					const result = await sendFor(
+						url(name),
+						requestStream(captures, url(name), freshEvent, { uniqueBodies: true }),
+						{
+							connections,
+							durationMs: slotMs,
+						},
+					);
 					expected[name] += result.answered.length;
 					if (name === 'trigger') acceptedByTrigger.push(...result.answered);
 					const drainMs = await drain(n8n, ids[name], expected[name]);
@@ -150,11 +158,11 @@ export async function benchN8n(options: N8nBenchOptions): Promise<N8nBenchResult
 				const target = name === 'unselected' ? url('unselected') : url('trigger');
 				const stream =
 					name === 'accepted'
-						? requestStream(captures, target, freshEvent)
+						? requestStream(captures, target, freshEvent, { uniqueBodies: true })
 						: name === 'duplicate'
 							? requestStream(withEventId, target, repeatOf(acceptedByTrigger))
 							: name === 'unselected'
-								? requestStream(withEvent, target, freshEvent)
+								? requestStream(withEvent, target, freshEvent, { uniqueBodies: true })
 								: requestStream(captures, target, forgedEvent);
 				const result = await sendFor(target, stream, { connections: 1, durationMs: slotMs });
 				if (name === 'accepted') {
