@@ -342,7 +342,7 @@ export function foldObservation(
 		historyTruncated: truncated,
 	};
 
-	return { record: next, changed: stableJson(next) !== stableJson(record) };
+	return { record: next, changed: !sameJson(next, record) };
 }
 
 /** Why the event cannot belong to the record's message, or null when it can. */
@@ -483,6 +483,29 @@ function maxNullable(a: number | null, b: number | null): number | null {
 
 function sortKeys<T>(value: Record<string, T>): Record<string, T> {
 	return Object.fromEntries(Object.entries(value).sort(([a], [b]) => compareStrings(a, b)));
+}
+
+/**
+ * Whether two JSON-like values serialize to the same JSON once object keys are sorted, without
+ * building the strings: a record with a long history is compared on every merge.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+
+	if (Array.isArray(a) || Array.isArray(b)) {
+		if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+		return a.every((value, index) => sameJson(value, b[index]));
+	}
+
+	// JSON leaves out undefined properties, so they do not count.
+	const keysOf = (value: object) =>
+		Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined);
+	const aKeys = keysOf(a);
+	if (aKeys.length !== keysOf(b).length) return false;
+	return aKeys.every((key) =>
+		sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+	);
 }
 
 /** JSON with object keys sorted, so that equal records serialize equally. */
