@@ -9,17 +9,13 @@ import {
 	AFTER_TRIGGER_NODE,
 	createEmailEngineCredential,
 	emailEngineTriggerWorkflow,
+	messageSentData,
+	waitUntil,
 } from './support/emailEngineWorkflows';
 
 jest.setTimeout(400_000);
 
-const SENT = {
-	messageId: '<scaling-1@example.com>',
-	response: '250 OK: queued as 0A1B2C3D4E5F',
-	queueId: '1a23d0297b7423471bb',
-	envelope: { from: 'bob@example.com', to: ['okrcpt@example.net'] },
-	networkRouting: null,
-};
+const SENT = messageSentData('<scaling-1@example.com>');
 
 /** The fields of an item that do not change from one delivery of the same event to the next. */
 function stableFields(item: Record<string, unknown>) {
@@ -51,18 +47,11 @@ async function publishGlobalTrigger(n8n: N8nInstance, fake: FakeEmailEngine) {
 	const url = n8n.webhookUrl(workflow.path);
 	await n8n.waitForWebhook(url);
 	// n8n serves the webhook before the trigger's create() has finished registering it.
-	await pollFor(
+	await waitUntil(
 		() => fake.state.settings.webhooks === url && fake.state.settings.webhooksEnabled === true,
+		`EmailEngine's global webhook URL to be ${url}`,
 	);
 	return { id: created.id, url };
-}
-
-async function pollFor(check: () => boolean, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error('condition not reached in time');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
 }
 
 async function sendAndCollect(
@@ -122,7 +111,10 @@ describe('EmailEngine Trigger across n8n restarts', () => {
 		await n8n.waitForWebhook(url);
 
 		// The legacy path re-adds published workflows after start-up: checkExists reads EmailEngine.
-		await pollFor(() => fake.requests.length - writes(fake).length > readsBefore);
+		await waitUntil(
+			() => fake.requests.length - writes(fake).length > readsBefore,
+			'checkExists to read EmailEngine after the restart',
+		);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		expect(writes(fake)).toHaveLength(writesBefore);
 		expect(fake.state.settings.webhooks).toBe(url);
@@ -136,7 +128,10 @@ describe('EmailEngine Trigger across n8n restarts', () => {
 		await n8n.restart({ env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } });
 		await n8n.waitForWebhook(url);
 
-		await pollFor(() => fake.state.settings.webhooks === url);
+		await waitUntil(
+			() => fake.state.settings.webhooks === url,
+			'the removed registration to be repaired',
+		);
 		expect(fake.state.settings.webhooksEnabled).toBe(true);
 	});
 

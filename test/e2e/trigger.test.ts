@@ -11,17 +11,13 @@ import {
 	AFTER_TRIGGER_NODE,
 	createEmailEngineCredential,
 	emailEngineTriggerWorkflow,
+	messageSentData,
+	waitUntil,
 } from './support/emailEngineWorkflows';
 
 jest.setTimeout(300_000);
 
-const SENT = {
-	messageId: '<e2e-1@example.com>',
-	response: '250 OK: queued as 0A1B2C3D4E5F',
-	queueId: '1a23d0297b7423471bb',
-	envelope: { from: 'bob@example.com', to: ['okrcpt@example.net'] },
-	networkRouting: null,
-};
+const SENT = messageSentData('<e2e-1@example.com>');
 
 let n8n: N8nInstance;
 let fake: FakeEmailEngine;
@@ -158,7 +154,10 @@ describe('EmailEngine Trigger in a real n8n', () => {
 		await n8n.deactivate(id);
 		await n8n.waitForWebhook(url, { registered: false });
 		// Unpublishing runs in the background of the deactivate call; wait for its last write.
-		await pollFor(() => fake.state.settings.webhooksEnabled === false);
+		await waitUntil(
+			() => fake.state.settings.webhooksEnabled === false,
+			'unpublishing to switch webhooks off again',
+		);
 		expect(fake.state.accounts.get('bob')?.webhooks ?? '').toBe('');
 		expect(fake.state.accounts.get('carol')?.webhooks).toBe('https://carol-crm.example.com/ee');
 		expect(fake.state.settings.webhookEvents ?? []).toEqual([]);
@@ -228,11 +227,3 @@ describe('EmailEngine Trigger in a real n8n', () => {
 		});
 	});
 });
-
-async function pollFor(check: () => boolean, timeoutMs = 30_000) {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeoutMs) throw new Error('condition not reached');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { N8nClient, WorkflowInput } from '../../support/n8n';
 import { packageName } from '../../support/n8n';
+import { pollUntil } from '../../support/n8n/wait';
 
 export const TRIGGER_NODE = 'EmailEngine Trigger';
 export const AFTER_TRIGGER_NODE = 'Received';
@@ -76,4 +77,24 @@ export function emailEngineTriggerWorkflow(
 			settings: { executionOrder: 'v1' },
 		},
 	};
+}
+
+/** The data of a messageSent for an SMTP delivery, shaped like EmailEngine's. */
+export function messageSentData(messageId: string) {
+	return {
+		messageId,
+		response: '250 OK: queued as 0A1B2C3D4E5F',
+		queueId: '1a23d0297b7423471bb',
+		envelope: { from: 'bob@example.com', to: ['okrcpt@example.net'] },
+		networkRouting: null,
+	};
+}
+
+/** Waits until `check` holds, e.g. for what n8n does in the background after an API call. */
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000) {
+	await pollUntil(async () => (check() ? true : undefined), {
+		timeoutMs,
+		intervalMs: 100,
+		describe: () => what,
+	});
 }
