@@ -14,6 +14,7 @@ import { triggerProperties } from './description';
 import { receive, type IncomingHeaders } from './receive';
 import { checkRegistration, createRegistration, deleteRegistration } from './registration';
 import { readTriggerSettings } from './settings';
+import { receivedDuringShutdown, SHUTDOWN_MESSAGE, SHUTDOWN_STATUS } from './shutdown';
 
 export class EmailEngineTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -75,6 +76,18 @@ export class EmailEngineTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
+		if (receivedDuringShutdown(request)) {
+			this.logger.debug('EmailEngine Trigger refused an event because n8n is shutting down', {
+				workflowId: this.getWorkflow().id,
+			});
+			const response = this.getResponseObject();
+			response.statusCode = SHUTDOWN_STATUS;
+			response.setHeader('content-type', 'application/json; charset=utf-8');
+			// Sends the sender's next attempt over a new connection, to whichever n8n then listens.
+			response.setHeader('connection', 'close');
+			response.end(JSON.stringify({ error: SHUTDOWN_MESSAGE }));
+			return { noWebhookResponse: true };
+		}
 		if (!request.rawBody) await request.readRawBody();
 
 		const settings = await readTriggerSettings(this, { recentSecrets: true });
@@ -97,6 +110,12 @@ export class EmailEngineTrigger implements INodeType {
 		);
 
 		if (outcome.kind === 'accept') {
+			// n8n answers with an error when it cannot start the execution (its database is gone, for
+			// example). EmailEngine then retries, and the retry must not be dropped as a duplicate.
+			const response = this.getResponseObject();
+			response.once('finish', () => {
+				if (response.statusCode < 200 || response.statusCode >= 300) memory.forget(outcome.keys);
+			});
 			return { workflowData: [[{ json: outcome.item }]] };
 		}
 

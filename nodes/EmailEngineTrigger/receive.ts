@@ -29,7 +29,14 @@ export interface ReceiveSettings {
  * that EmailEngine does not retry, and starts none; `reject` answers with a 4xx and starts none.
  */
 export type Outcome =
-	| { kind: 'accept'; item: IDataObject; eventId: string | null; event: string | null }
+	| {
+			kind: 'accept';
+			item: IDataObject;
+			eventId: string | null;
+			event: string | null;
+			/** What the memory now knows this delivery by; forgotten if its execution does not start. */
+			keys: readonly string[];
+	  }
 	| { kind: 'ignore'; reason: string }
 	| { kind: 'reject'; status: 400 | 401 | 422; message: string; logReason: string };
 
@@ -84,6 +91,7 @@ export function receive(
 			item: body as IDataObject,
 			eventId: meta.eventId,
 			event: null,
+			keys: delivery.all,
 		}));
 	}
 
@@ -134,7 +142,13 @@ export function receive(
 					// payload as EmailEngine built it, and lets Remove Duplicates work on raw items.
 					({ ...payload, ...(meta.eventId ? { eventId: meta.eventId } : {}) } as IDataObject)
 				: (normalizeEvent(payload, meta, { includeRaw: settings.includeRaw }) as IDataObject);
-		return { kind: 'accept', item, eventId: meta.eventId, event: payload.event };
+		return {
+			kind: 'accept',
+			item,
+			eventId: meta.eventId,
+			event: payload.event,
+			keys: delivery.all,
+		};
 	});
 }
 

@@ -51,6 +51,17 @@ export class EventIdMemory {
 		return 'new';
 	}
 
+	/**
+	 * Drops keys recorded for a delivery whose execution did not start after all, so that the
+	 * sender's retry is taken instead of being dropped as a duplicate.
+	 */
+	forget(keys: readonly string[]): void {
+		for (const key of keys) {
+			this.current.delete(key);
+			this.previous.delete(key);
+		}
+	}
+
 	/** Tells whether the id was recorded, without recording it. */
 	has(eventId: string): boolean {
 		this.rotateIfDue();

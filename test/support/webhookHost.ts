@@ -27,6 +27,15 @@ export interface WebhookHost {
 	onExecution?: (execution: Execution) => void | Promise<void>;
 	/** Which TriggerWorkflow serves requests; set once the workflow has been built. */
 	attach(workflow: TriggerWorkflow): void;
+	/**
+	 * How many of the next executions fail to start, answered the way n8n answers when it cannot
+	 * store a new execution (500, "There was a problem executing the workflow").
+	 */
+	failStarts: number;
+	/**
+	 * Stops accepting connections and keeps the open ones, as n8n does first when it shuts down.
+	 */
+	stopListening(): void;
 	stop(): Promise<void>;
 }
 
@@ -46,7 +55,14 @@ export async function startWebhookHost(): Promise<WebhookHost> {
 		attach(workflow) {
 			attached = workflow;
 		},
-		stop: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+		failStarts: 0,
+		stopListening() {
+			server.close();
+		},
+		async stop() {
+			server.closeAllConnections();
+			if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
 	};
 
 	const server: Server = createServer((req, res) => {
@@ -104,6 +120,13 @@ export async function startWebhookHost(): Promise<WebhookHost> {
 		if (result.workflowData === undefined) {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(result.webhookResponse ?? { message: 'Webhook call received' }));
+			return;
+		}
+
+		if (host.failStarts > 0) {
+			host.failStarts--;
+			res.writeHead(500, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ code: 0, message: 'There was a problem executing the workflow' }));
 			return;
 		}
 

@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { EmailEngineTrigger } from '../../nodes/EmailEngineTrigger/EmailEngineTrigger.node';
@@ -10,7 +12,8 @@ function webhookFunctions(options: {
 	parameters?: IDataObject;
 	credentials?: IDataObject;
 }) {
-	const response = {
+	// An emitter, as n8n's response object is: the trigger listens for the answer n8n sends.
+	const response = Object.assign(new EventEmitter(), {
 		statusCode: 200,
 		headers: {} as Record<string, string>,
 		body: undefined as string | undefined,
@@ -20,7 +23,7 @@ function webhookFunctions(options: {
 		end(body: string) {
 			this.body = body;
 		},
-	};
+	});
 	const logger = { warn: jest.fn(), debug: jest.fn(), info: jest.fn(), error: jest.fn() };
 	const parameters: IDataObject = {
 		registration: 'manual',
