@@ -113,6 +113,11 @@ export interface DeliveryAttempt {
 	body: Buffer;
 	/** HTTP status the receiver answered, or null when there was no answer. */
 	status: number | null;
+	/**
+	 * The start of the answer's body. EmailEngine ignores it; tests use it to tell who answered
+	 * (the trigger answers an accepted event with an empty body).
+	 */
+	answer: string | null;
 	/** Error code when there was no usable answer (`ETIMEDOUT`, `ECONNREFUSED`, ...). */
 	error: string | null;
 	/**

@@ -15,6 +15,9 @@ import type {
 /** The `User-Agent` EmailEngine 2.79.2 sends, built from its package name, version and homepage. */
 export const USER_AGENT = 'emailengine-app/2.79.2 (+https://emailengine.app/)';
 
+/** How much of each answer body an attempt keeps. */
+const ANSWER_KEPT_BYTES = 512;
+
 /** Headers undici's fetch adds after the caller's own, as seen in every capture. */
 const UNDICI_DEFAULTS: Array<[string, string]> = [
 	['accept', '*/*'],
@@ -313,6 +316,7 @@ export class WebhookWorker {
 
 		const startedAt = Date.now();
 		let status: number | null = null;
+		let answer: string | null = null;
 		let error: string | null = null;
 		try {
 			const response = await rawRequest(clean.href, headers, body, {
@@ -320,6 +324,7 @@ export class WebhookWorker {
 				agent: clean.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
 			});
 			status = response.status;
+			answer = response.body.subarray(0, ANSWER_KEPT_BYTES).toString('utf8');
 		} catch (caught) {
 			error = caught instanceof RawRequestError ? caught.code : 'EREQUEST';
 		}
@@ -347,6 +352,7 @@ export class WebhookWorker {
 			headers,
 			body,
 			status,
+			answer,
 			error,
 			outcome,
 			startedAt,
