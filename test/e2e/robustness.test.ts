@@ -6,17 +6,23 @@ import { reportFigure } from '../support/badInput/figures';
 import { freshEventId } from '../support/badInput/requests';
 import { FAKE_ROOT_TOKEN, startFakeEmailEngine } from '../support/fakeEmailEngine/fakeEmailEngine';
 import { sign } from '../support/fixtures';
+import type { DeliveryAttempt } from '../support/fakeEmailEngine/types';
 import { nodeOutput, startN8n, type N8nInstance } from '../support/n8n';
+import type { Execution } from '../support/n8n/client';
 import {
 	AFTER_TRIGGER_NODE,
 	createEmailEngineCredential,
 	emailEngineTriggerWorkflow,
+	TRIGGER_NODE,
+	withRemoveDuplicates,
 } from './support/emailEngineWorkflows';
 
 // One n8n for the file: a corpus sample, a restart under load and a bounded soak.
 jest.setTimeout(900_000);
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
+/** Time between two events while n8n restarts; smaller makes the restart windows busier. */
+const RESTART_EVENT_GAP_MS = Number(process.env.RESTART_EVENT_GAP_MS ?? 150);
 
 let n8n: N8nInstance;
 let credential: { id: string; name: string };
@@ -141,20 +147,22 @@ describe('a sample of the bad-input corpus in a real n8n', () => {
 /**
  * Sends events through a fake EmailEngine (which retries non-2xx answers and connection errors
  * with doubling back-off, keeping the event id) while `restart` runs, then checks that every
- * event answered 2xx has exactly one execution.
+ * event the trigger answered 2xx has exactly one execution and that none ran twice.
  */
 async function restartUnderLoad(
 	instance: N8nInstance,
 	restart: () => Promise<void>,
 	label: string,
 ): Promise<void> {
-	const workflow = emailEngineTriggerWorkflow(
-		await createEmailEngineCredential(instance, {
-			baseUrl: 'http://127.0.0.1:9',
-			accessToken: FAKE_ROOT_TOKEN,
-			serviceSecret: CORPUS_SECRET,
-		}),
-		{ registration: 'manual', events: ['*'] },
+	const workflow = withRemoveDuplicates(
+		emailEngineTriggerWorkflow(
+			await createEmailEngineCredential(instance, {
+				baseUrl: 'http://127.0.0.1:9',
+				accessToken: FAKE_ROOT_TOKEN,
+				serviceSecret: CORPUS_SECRET,
+			}),
+			{ registration: 'manual', events: ['*'] },
+		),
 	);
 	const created = await instance.createWorkflow(workflow.input);
 	await instance.activate(created.id);
@@ -183,7 +191,7 @@ async function restartUnderLoad(
 					response: '250 OK',
 				});
 				emitted++;
-				await new Promise((resolve) => setTimeout(resolve, 150));
+				await new Promise((resolve) => setTimeout(resolve, RESTART_EVENT_GAP_MS));
 			}
 		})();
 
@@ -194,47 +202,115 @@ async function restartUnderLoad(
 		await sender;
 		await fake.idle({ timeoutMs: 300_000 });
 
-		const byEvent = new Map<string, number[]>();
+		const byEvent = new Map<string, DeliveryAttempt[]>();
 		for (const attempt of fake.deliveries) {
-			const statuses = byEvent.get(attempt.eventId ?? '') ?? [];
-			statuses.push(attempt.status ?? 0);
-			byEvent.set(attempt.eventId ?? '', statuses);
+			const attempts = byEvent.get(attempt.eventId ?? '') ?? [];
+			attempts.push(attempt);
+			byEvent.set(attempt.eventId ?? '', attempts);
 		}
-		const ok = (status: number) => status >= 200 && status < 300;
-		const answered = [...byEvent].filter(([, statuses]) => statuses.some(ok));
-		const retried = [...byEvent].filter(([, statuses]) => statuses.length > 1);
+		const ok = (attempt: DeliveryAttempt) =>
+			attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
+		// While n8n migrates its database at start-up it answers every request itself, 200 with
+		// this text, before any workflow or node sees it. EmailEngine takes that as delivered.
+		const n8nStartupPage = (attempt: DeliveryAttempt) =>
+			ok(attempt) && attempt.answer === N8N_STARTUP_ANSWER;
+		const answered = [...byEvent].filter(([, attempts]) => attempts.some(ok));
+		const byTrigger = answered.filter(([, attempts]) => !attempts.some(n8nStartupPage));
+		const byStartupPage = answered.filter(([, attempts]) => attempts.some(n8nStartupPage));
 		expect(byEvent.size).toBe(emitted);
 		expect(answered.length).toBe(emitted);
 
-		// n8n answers a webhook in "onReceived" mode before its execution is stored, so an
-		// execution can be lost (or, in queue mode, recovered twice) when n8n stops at that
-		// moment. The trigger cannot see that; what it owns is that no retry runs twice.
+		// An event "ran" when it reached the node after Remove Duplicates. The trigger's own memory
+		// does not outlive a process, so an event whose answer was lost as n8n exited starts a
+		// second execution after the restart, which Remove Duplicates stops. n8n also keeps a
+		// record, marked crashed, of an execution it created but never ran because it was stopping.
 		const executions = await settledExecutions(instance, created.id, emitted);
-		const runs = executions.flatMap((execution) =>
-			nodeOutput(execution, AFTER_TRIGGER_NODE).map(
-				(item) => (item as { eventId: string }).eventId,
-			),
-		);
-		const counts = new Map<string, number>();
-		for (const eventId of runs) counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
-		const lost = answered.filter(([eventId]) => !counts.has(eventId)).length;
-		const twice = answered.filter(([eventId]) => (counts.get(eventId) ?? 0) > 1).length;
+		const runs = new Map<string, number>();
+		const crashedRecords = new Map<string, number>();
+		const started = new Map<string, number>();
+		for (const execution of executions) {
+			const ran = new Set(eventIdsIn(nodeOutput(execution, AFTER_TRIGGER_NODE)));
+			for (const eventId of eventIdsOf(execution)) {
+				started.set(eventId, (started.get(eventId) ?? 0) + 1);
+				const tally = ran.has(eventId)
+					? runs
+					: execution.status === 'crashed'
+						? crashedRecords
+						: undefined;
+				tally?.set(eventId, (tally.get(eventId) ?? 0) + 1);
+			}
+		}
+		const ranOnce = (eventId: string) => runs.get(eventId) === 1;
+		const onlyCrashed = (eventId: string) => !runs.has(eventId) && crashedRecords.has(eventId);
+		const unaccounted = byTrigger
+			.filter(([eventId]) => !ranOnce(eventId) && !onlyCrashed(eventId))
+			.map(([eventId, attempts]) =>
+				describeEvent(eventId, attempts, runs.get(eventId) ?? 0, crashedRecords.get(eventId) ?? 0),
+			);
+		const ranTwice = [...runs.values()].filter((count) => count > 1).length;
 		reportFigure(label, {
 			events: emitted,
 			answered2xx: answered.length,
-			retriedWhileDown: retried.length,
-			failedAttempts: fake.deliveries.filter((attempt) => !ok(attempt.status ?? 0)).length,
-			executions: runs.length,
-			answeredButNoExecution: lost,
-			executedTwice: twice,
+			retriedWhileDown: [...byEvent].filter(([, attempts]) => attempts.length > 1).length,
+			failedAttempts: fake.deliveries.filter((attempt) => !ok(attempt)).length,
+			executions: executions.length,
+			answeredByTrigger: byTrigger.length,
+			ranOnce: byTrigger.filter(([eventId]) => ranOnce(eventId)).length,
+			crashedAtShutdownOnly: byTrigger.filter(([eventId]) => onlyCrashed(eventId)).length,
+			crashedRecordsOfRetriedEvents: [...crashedRecords.keys()].filter((id) => runs.has(id)).length,
+			ranTwice,
+			startedTwiceStoppedByRemoveDuplicates: [...started].filter(
+				([eventId, count]) => count - (crashedRecords.get(eventId) ?? 0) > 1,
+			).length,
+			acknowledgedByN8nStartupPage: byStartupPage.length,
+			lostToN8nStartupPage: byStartupPage.filter(([eventId]) => !runs.has(eventId)).length,
 		});
-		// What the trigger guarantees: EmailEngine's retries of the events n8n could not take
-		// while it was down got 2xx in the end, and none of them ran twice.
-		expect(twice).toBe(0);
 		reportFigure(`${label}, execution statuses`, statusCounts(executions));
+		// Every event the trigger answered 2xx ran exactly once, or else n8n shows it as one
+		// crashed execution that can be retried; and no event ran twice.
+		expect(unaccounted).toEqual([]);
+		expect(ranTwice).toBe(0);
 	} finally {
 		await fake.stop();
 	}
+}
+
+/** The text n8n 2.41 answers, with status 200, to any request while its database migrates. */
+const N8N_STARTUP_ANSWER = 'n8n is starting up. Please wait';
+
+/**
+ * The event ids an execution was started for: the trigger's output, or for an execution that
+ * never ran, the trigger's items still waiting on its execution stack.
+ */
+function eventIdsOf(execution: Execution): string[] {
+	const fromRun = nodeOutput(execution, TRIGGER_NODE);
+	if (fromRun.length > 0) return eventIdsIn(fromRun);
+	const data = execution.data as
+		| { executionData?: { nodeExecutionStack?: Array<{ data?: { main?: unknown[][] } }> } }
+		| undefined;
+	const queued = (data?.executionData?.nodeExecutionStack ?? []).flatMap((entry) =>
+		(entry.data?.main ?? []).flatMap((items) => (items ?? []) as Array<{ json: unknown }>),
+	);
+	return eventIdsIn(queued.map((item) => item.json));
+}
+
+function eventIdsIn(items: unknown[]): string[] {
+	return items
+		.map((item) => (item as { eventId?: unknown }).eventId)
+		.filter((eventId): eventId is string => typeof eventId === 'string');
+}
+
+function describeEvent(
+	eventId: string,
+	attempts: DeliveryAttempt[],
+	runs: number,
+	crashed: number,
+): string {
+	const tries = attempts.map(
+		(attempt) =>
+			`${attempt.status ?? attempt.error} ${JSON.stringify((attempt.answer ?? '').slice(0, 80))}`,
+	);
+	return `${eventId}: ran ${runs} times, ${crashed} crashed records, after ${tries.join(', ')}`;
 }
 
 function statusCounts(executions: Array<{ status: string }>): Record<string, number> {
@@ -260,7 +336,7 @@ async function settledExecutions(instance: N8nInstance, workflowId: string, expe
 }
 
 describe('n8n restarted while EmailEngine keeps sending', () => {
-	test('events sent while n8n is down are retried and answered 2xx; none runs twice', async () => {
+	test('every event the trigger answered 2xx ran once; events sent while n8n was down were retried', async () => {
 		await restartUnderLoad(n8n, async () => await n8n.restart(), 'n8n restart under load');
 	});
 });
@@ -272,7 +348,7 @@ describe('queue mode restarted while EmailEngine keeps sending', () => {
 		await queue?.stop();
 	});
 
-	test('events sent while the whole cluster restarts are retried and answered 2xx; none runs twice', async () => {
+	test('every event the trigger answered 2xx ran once while the whole cluster restarted', async () => {
 		if (process.env.ROBUSTNESS_QUEUE === 'false') return;
 		queue ??= await startN8n({ mode: 'queue' });
 		await restartUnderLoad(
@@ -282,7 +358,7 @@ describe('queue mode restarted while EmailEngine keeps sending', () => {
 		);
 	});
 
-	test('events sent while only the webhook process restarts are retried and answered 2xx; none runs twice', async () => {
+	test('every event the trigger answered 2xx ran once while only the webhook process restarted', async () => {
 		if (process.env.ROBUSTNESS_QUEUE === 'false') return;
 		queue ??= await startN8n({ mode: 'queue' });
 		await restartUnderLoad(

@@ -39,6 +39,44 @@ export interface TriggerWorkflow {
 	path: string;
 }
 
+export const REMOVE_DUPLICATES_NODE = 'Remove Duplicates';
+
+/**
+ * Puts n8n's Remove Duplicates node, keyed on `eventId` across executions, between the trigger
+ * and the node after it: the README's recipe for de-duplication that survives restarts.
+ */
+export function withRemoveDuplicates(workflow: TriggerWorkflow): TriggerWorkflow {
+	const { input } = workflow;
+	return {
+		...workflow,
+		input: {
+			...input,
+			nodes: [
+				...input.nodes,
+				{
+					id: randomUUID(),
+					name: REMOVE_DUPLICATES_NODE,
+					type: 'n8n-nodes-base.removeDuplicates',
+					typeVersion: 2,
+					position: [120, 0],
+					parameters: {
+						operation: 'removeItemsSeenInPreviousExecutions',
+						dedupeValue: '={{ $json.eventId }}',
+					},
+				},
+			],
+			connections: {
+				[TRIGGER_NODE]: {
+					main: [[{ node: REMOVE_DUPLICATES_NODE, type: 'main', index: 0 }]],
+				},
+				[REMOVE_DUPLICATES_NODE]: {
+					main: [[{ node: AFTER_TRIGGER_NODE, type: 'main', index: 0 }]],
+				},
+			},
+		},
+	};
+}
+
 /** EmailEngine Trigger → No Operation, so that each execution shows the trigger's item. */
 export function emailEngineTriggerWorkflow(
 	credential: { id: string; name: string },
