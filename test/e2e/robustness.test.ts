@@ -9,6 +9,7 @@ import { sign } from '../support/fixtures';
 import type { DeliveryAttempt } from '../support/fakeEmailEngine/types';
 import { nodeOutput, startN8n, type N8nInstance } from '../support/n8n';
 import type { Execution } from '../support/n8n/client';
+import { startReadinessGate } from '../support/n8n/readinessGate';
 import {
 	AFTER_TRIGGER_NODE,
 	createEmailEngineCredential,
@@ -153,6 +154,7 @@ async function restartUnderLoad(
 	instance: N8nInstance,
 	restart: () => Promise<void>,
 	label: string,
+	options: { behindReadinessGate?: boolean } = {},
 ): Promise<void> {
 	const workflow = withRemoveDuplicates(
 		emailEngineTriggerWorkflow(
@@ -166,8 +168,12 @@ async function restartUnderLoad(
 	);
 	const created = await instance.createWorkflow(workflow.input);
 	await instance.activate(created.id);
-	const url = instance.webhookUrl(workflow.path);
-	await instance.waitForWebhook(url);
+	const direct = instance.webhookUrl(workflow.path);
+	await instance.waitForWebhook(direct);
+	const gate = options.behindReadinessGate
+		? await startReadinessGate(instance.webhookBaseUrl)
+		: undefined;
+	const url = gate ? `${gate.baseUrl}/webhook/${workflow.path}` : direct;
 
 	const fake = await startFakeEmailEngine({
 		settings: {
@@ -196,7 +202,9 @@ async function restartUnderLoad(
 		})();
 
 		await new Promise((resolve) => setTimeout(resolve, 2000));
+		const restartedAt = Date.now();
 		await restart();
+		const upAfterMs = Date.now() - restartedAt;
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		sending = false;
 		await sender;
@@ -244,9 +252,13 @@ async function restartUnderLoad(
 		const onlyCrashed = (eventId: string) => !runs.has(eventId) && crashedRecords.has(eventId);
 		const unaccounted = byTrigger
 			.filter(([eventId]) => !ranOnce(eventId) && !onlyCrashed(eventId))
-			.map(([eventId, attempts]) =>
-				describeEvent(eventId, attempts, runs.get(eventId) ?? 0, crashedRecords.get(eventId) ?? 0),
-			);
+			.map(([eventId, attempts]) => {
+				// Any execution that mentions the event, to tell a lost one from one misread.
+				const mentions = executions
+					.filter((execution) => JSON.stringify(execution).includes(eventId))
+					.map((execution) => `${execution.id}:${execution.status}`);
+				return `${describeEvent(eventId, attempts, runs.get(eventId) ?? 0, crashedRecords.get(eventId) ?? 0, restartedAt)}; executions mentioning it: [${mentions.join(', ')}]; n8n was back ${upAfterMs} ms after the restart began`;
+			});
 		const ranTwice = [...runs.values()].filter((count) => count > 1).length;
 		reportFigure(label, {
 			events: emitted,
@@ -266,12 +278,17 @@ async function restartUnderLoad(
 			lostToN8nStartupPage: byStartupPage.filter(([eventId]) => !runs.has(eventId)).length,
 		});
 		reportFigure(`${label}, execution statuses`, statusCounts(executions));
+		if (gate) {
+			reportFigure(`${label}, refused by the readiness gate`, String(gate.refused));
+			expect(byStartupPage).toEqual([]);
+		}
 		// Every event the trigger answered 2xx ran exactly once, or else n8n shows it as one
 		// crashed execution that can be retried; and no event ran twice.
 		expect(unaccounted).toEqual([]);
 		expect(ranTwice).toBe(0);
 	} finally {
 		await fake.stop();
+		await gate?.stop();
 	}
 }
 
@@ -305,10 +322,12 @@ function describeEvent(
 	attempts: DeliveryAttempt[],
 	runs: number,
 	crashed: number,
+	restartedAt: number,
 ): string {
 	const tries = attempts.map(
 		(attempt) =>
-			`${attempt.status ?? attempt.error} ${JSON.stringify((attempt.answer ?? '').slice(0, 80))}`,
+			`${attempt.status ?? attempt.error} ${JSON.stringify((attempt.answer ?? '').slice(0, 80))} ` +
+			`${attempt.startedAt - restartedAt} ms after the restart began`,
 	);
 	return `${eventId}: ran ${runs} times, ${crashed} crashed records, after ${tries.join(', ')}`;
 }
@@ -338,6 +357,17 @@ async function settledExecutions(instance: N8nInstance, workflowId: string, expe
 describe('n8n restarted while EmailEngine keeps sending', () => {
 	test('every event the trigger answered 2xx ran once; events sent while n8n was down were retried', async () => {
 		await restartUnderLoad(n8n, async () => await n8n.restart(), 'n8n restart under load');
+	});
+});
+
+describe('n8n restarted behind a readiness check', () => {
+	test('no event is acknowledged by n8n before it is ready, and every one ran once', async () => {
+		await restartUnderLoad(
+			n8n,
+			async () => await n8n.restart(),
+			'n8n restart under load behind a readiness gate',
+			{ behindReadinessGate: true },
+		);
 	});
 });
 
