@@ -239,7 +239,7 @@ const EVENT_FIELDS: Record<string, FieldFiller | undefined> = {
 		item.envelopeFrom = data.envelope?.from ?? null;
 		item.recipients = data.envelope?.to ?? [];
 		item.smtpResponse = data.smtpResponse ?? null;
-		item.smtpResponseCode = data.smtpResponseCode ?? replyCode(data.smtpResponse);
+		item.smtpResponseCode = asReplyCode(data.smtpResponseCode) ?? replyCode(data.smtpResponse);
 		item.smtpCommand = data.smtpCommand ?? null;
 		item.error = data.error ?? null;
 		item.errorCode = data.errorCode ?? null;
@@ -381,6 +381,11 @@ function retryDetails(
 		nextAttemptAt: willRetry ? (job.nextAttempt as string) : null,
 		willRetry,
 	};
+}
+
+/** A number EmailEngine reported as the reply code, if it is one (a whole number 200 to 599). */
+function asReplyCode(code: number | undefined): number | null {
+	return code !== undefined && Number.isInteger(code) && code >= 200 && code <= 599 ? code : null;
 }
 
 function replyCode(response: string | undefined): number | null {

@@ -113,6 +113,22 @@ describe('normalizeEvent', () => {
 		});
 	});
 
+	it.each([-5e-324, 451.5, 42, 1e9])(
+		'reads the reply code from the SMTP response when smtpResponseCode is %p, which is none',
+		(code) => {
+			const payload = fixtureJson(fixture('messageDeliveryError-account-1')) as {
+				data: Record<string, unknown>;
+			};
+			payload.data.smtpResponseCode = code;
+			const parsed = parsePayload(payload);
+			if (!parsed.ok) throw new Error(parsed.message);
+
+			expect(normalizeEvent(parsed.payload, deliveryMetaFromHeaders({})).smtpResponseCode).toBe(
+				451,
+			);
+		},
+	);
+
 	it('describes a deferral that EmailEngine will retry', () => {
 		expect(normalizeCapture(fixture('messageDeliveryError-account-1'))).toMatchObject({
 			deliveryState: 'deferred',
