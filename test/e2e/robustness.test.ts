@@ -231,14 +231,16 @@ async function restartUnderLoad(
 		// An event "ran" when it reached the node after Remove Duplicates. The trigger's own memory
 		// does not outlive a process, so an event whose answer was lost as n8n exited starts a
 		// second execution after the restart, which Remove Duplicates stops. n8n also keeps a
-		// record, marked crashed, of an execution it created but never ran because it was stopping.
+		// record of an execution it created but never ran because it was stopping: marked crashed,
+		// or in queue mode left queued ("new") when the whole cluster stopped, until n8n's queue
+		// recovery marks it crashed.
 		const executions = await settledExecutions(
 			instance,
 			created.id,
 			byTrigger.map(([eventId]) => eventId),
 		);
 		const runs = new Map<string, number>();
-		const crashedRecords = new Map<string, number>();
+		const notRunRecords = new Map<string, number>();
 		const started = new Map<string, number>();
 		for (const execution of executions) {
 			const ran = new Set(eventIdsIn(nodeOutput(execution, AFTER_TRIGGER_NODE)));
@@ -246,22 +248,22 @@ async function restartUnderLoad(
 				started.set(eventId, (started.get(eventId) ?? 0) + 1);
 				const tally = ran.has(eventId)
 					? runs
-					: execution.status === 'crashed'
-						? crashedRecords
+					: NOT_RUN.has(execution.status)
+						? notRunRecords
 						: undefined;
 				tally?.set(eventId, (tally.get(eventId) ?? 0) + 1);
 			}
 		}
 		const ranOnce = (eventId: string) => runs.get(eventId) === 1;
-		const onlyCrashed = (eventId: string) => !runs.has(eventId) && crashedRecords.has(eventId);
+		const onlyNotRun = (eventId: string) => !runs.has(eventId) && notRunRecords.has(eventId);
 		const unaccounted = byTrigger
-			.filter(([eventId]) => !ranOnce(eventId) && !onlyCrashed(eventId))
+			.filter(([eventId]) => !ranOnce(eventId) && !onlyNotRun(eventId))
 			.map(([eventId, attempts]) => {
 				// Any execution that mentions the event, to tell a lost one from one misread.
 				const mentions = executions
 					.filter((execution) => JSON.stringify(execution).includes(eventId))
 					.map((execution) => `${execution.id}:${execution.status}`);
-				return `${describeEvent(eventId, attempts, runs.get(eventId) ?? 0, crashedRecords.get(eventId) ?? 0, restartedAt)}; executions mentioning it: [${mentions.join(', ')}]; n8n was back ${upAfterMs} ms after the restart began`;
+				return `${describeEvent(eventId, attempts, runs.get(eventId) ?? 0, notRunRecords.get(eventId) ?? 0, restartedAt)}; executions mentioning it: [${mentions.join(', ')}]; n8n was back ${upAfterMs} ms after the restart began`;
 			});
 		const ranTwice = [...runs.values()].filter((count) => count > 1).length;
 		reportFigure(label, {
@@ -272,11 +274,11 @@ async function restartUnderLoad(
 			executions: executions.length,
 			answeredByTrigger: byTrigger.length,
 			ranOnce: byTrigger.filter(([eventId]) => ranOnce(eventId)).length,
-			crashedAtShutdownOnly: byTrigger.filter(([eventId]) => onlyCrashed(eventId)).length,
-			crashedRecordsOfRetriedEvents: [...crashedRecords.keys()].filter((id) => runs.has(id)).length,
+			onlyAnExecutionN8nDidNotRun: byTrigger.filter(([eventId]) => onlyNotRun(eventId)).length,
+			notRunRecordsOfRetriedEvents: [...notRunRecords.keys()].filter((id) => runs.has(id)).length,
 			ranTwice,
 			startedTwiceStoppedByRemoveDuplicates: [...started].filter(
-				([eventId, count]) => count - (crashedRecords.get(eventId) ?? 0) > 1,
+				([eventId, count]) => count - (notRunRecords.get(eventId) ?? 0) > 1,
 			).length,
 			acknowledgedByN8nStartupPage: byStartupPage.length,
 			lostToN8nStartupPage: byStartupPage.filter(([eventId]) => !runs.has(eventId)).length,
@@ -286,8 +288,8 @@ async function restartUnderLoad(
 			reportFigure(`${label}, refused by the readiness gate`, String(gate.refused));
 			expect(byStartupPage).toEqual([]);
 		}
-		// Every event the trigger answered 2xx ran exactly once, or else n8n shows it as one
-		// crashed execution that can be retried; and no event ran twice.
+		// Every event the trigger answered 2xx ran exactly once, or else n8n holds one execution of
+		// it that it did not run; and no event ran twice.
 		expect(unaccounted).toEqual([]);
 		expect(ranTwice).toBe(0);
 	} finally {
@@ -325,7 +327,7 @@ function describeEvent(
 	eventId: string,
 	attempts: DeliveryAttempt[],
 	runs: number,
-	crashed: number,
+	notRun: number,
 	restartedAt: number,
 ): string {
 	const tries = attempts.map(
@@ -333,7 +335,7 @@ function describeEvent(
 			`${attempt.status ?? attempt.error} ${JSON.stringify((attempt.answer ?? '').slice(0, 80))} ` +
 			`${attempt.startedAt - restartedAt} ms after the restart began`,
 	);
-	return `${eventId}: ran ${runs} times, ${crashed} crashed records, after ${tries.join(', ')}`;
+	return `${eventId}: ran ${runs} times, ${notRun} executions n8n did not run, after ${tries.join(', ')}`;
 }
 
 function statusCounts(executions: Array<{ status: string }>): Record<string, number> {
@@ -342,10 +344,16 @@ function statusCounts(executions: Array<{ status: string }>): Record<string, num
 	return counts;
 }
 
+const UNFINISHED = new Set(['new', 'running', 'waiting']);
+
+/** Executions n8n created but did not run: crashed at shutdown, or left queued by a stopped cluster. */
+const NOT_RUN = new Set(['crashed', 'new']);
+
 /**
- * The workflow's executions once every event in `required` has one and their number has not
- * changed for three polls. n8n's public API leaves running executions out of its list, so a
- * count alone could settle while an execution is still running, and miss it.
+ * The workflow's executions once every event in `required` has one, none of them is unfinished
+ * and their number has held for two polls. A count alone is not enough: in single mode n8n's
+ * public API leaves running executions out of its list, and in queue mode it lists those still
+ * waiting for a worker.
  */
 async function settledExecutions(
 	instance: N8nInstance,
@@ -363,8 +371,9 @@ async function settledExecutions(
 		if (unchanged >= 2) {
 			executions = await instance.listExecutions(workflowId, true);
 			const covered = new Set(executions.flatMap(eventIdsOf));
-			if (required.every((eventId) => covered.has(eventId))) break;
-			// Past a minute, an event still without an execution is reported, not waited for.
+			const unfinished = executions.some((execution) => UNFINISHED.has(execution.status));
+			if (!unfinished && required.every((eventId) => covered.has(eventId))) break;
+			// Past a minute, what is still missing or unfinished is reported, not waited for.
 			if (round > 60) break;
 		}
 		await new Promise((resolve) => setTimeout(resolve, 1000));
