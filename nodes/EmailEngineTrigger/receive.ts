@@ -86,13 +86,7 @@ export function receive(
 	// A webhook route's mapping function builds the whole body, so it need not look like an
 	// EmailEngine payload at all. The route header and the valid signature vouch for it.
 	if (meta.routeId !== null && !('event' in body)) {
-		return remember(delivery, memory, () => ({
-			kind: 'accept',
-			item: body as IDataObject,
-			eventId: meta.eventId,
-			event: null,
-			keys: delivery.all,
-		}));
+		return accept(delivery, memory, null, body as IDataObject);
 	}
 
 	// Selection is decided on the envelope alone, so an event this trigger does not want costs no
@@ -135,21 +129,16 @@ export function receive(
 		return { kind: 'ignore', reason: `Account ${payload.account} is not selected in this trigger` };
 	}
 
-	return remember(delivery, memory, () => {
-		const item =
-			settings.output === 'raw'
-				? // EmailEngine moves eventId out of the body into a header; putting it back gives the
-					// payload as EmailEngine built it, and lets Remove Duplicates work on raw items.
-					({ ...payload, ...(meta.eventId ? { eventId: meta.eventId } : {}) } as IDataObject)
-				: (normalizeEvent(payload, meta, { includeRaw: settings.includeRaw }) as IDataObject);
-		return {
-			kind: 'accept',
-			item,
-			eventId: meta.eventId,
-			event: payload.event,
-			keys: delivery.all,
-		};
-	});
+	return accept(
+		delivery,
+		memory,
+		payload.event,
+		settings.output === 'raw'
+			? // EmailEngine moves eventId out of the body into a header; putting it back gives the
+				// payload as EmailEngine built it, and lets Remove Duplicates work on raw items.
+				({ ...payload, ...(meta.eventId ? { eventId: meta.eventId } : {}) } as IDataObject)
+			: (normalizeEvent(payload, meta, { includeRaw: settings.includeRaw }) as IDataObject),
+	);
 }
 
 function checkAuthenticity(
@@ -206,10 +195,14 @@ function alreadyReceived(keys: DeliveryKeys, memory: EventIdMemory): Outcome | u
 
 // Called only after alreadyReceived() found none of the keys, with nothing asynchronous in
 // between, so recording cannot find a duplicate.
-function remember(keys: DeliveryKeys, memory: EventIdMemory, accept: () => Outcome): Outcome {
-	const outcome = accept();
+function accept(
+	keys: DeliveryKeys,
+	memory: EventIdMemory,
+	event: string | null,
+	item: IDataObject,
+): Outcome {
 	if (keys.all.length > 0) memory.checkAndRecordAll(keys.all);
-	return outcome;
+	return { kind: 'accept', item, eventId: keys.eventId, event, keys: keys.all };
 }
 
 function unauthorized(logReason: string): Outcome {
