@@ -14,7 +14,6 @@ import { triggerProperties } from './description';
 import { receive, type IncomingHeaders } from './receive';
 import { checkRegistration, createRegistration, deleteRegistration } from './registration';
 import { readTriggerSettings } from './settings';
-import { receivedDuringShutdown, SHUTDOWN_MESSAGE, SHUTDOWN_STATUS } from './shutdown';
 
 export class EmailEngineTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -76,18 +75,6 @@ export class EmailEngineTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
-		if (receivedDuringShutdown(request)) {
-			this.logger.debug('EmailEngine Trigger refused an event because n8n is shutting down', {
-				workflowId: this.getWorkflow().id,
-			});
-			const response = this.getResponseObject();
-			response.statusCode = SHUTDOWN_STATUS;
-			response.setHeader('content-type', 'application/json; charset=utf-8');
-			// Sends the sender's next attempt over a new connection, to whichever n8n then listens.
-			response.setHeader('connection', 'close');
-			response.end(JSON.stringify({ error: SHUTDOWN_MESSAGE }));
-			return { noWebhookResponse: true };
-		}
 		if (!request.rawBody) await request.readRawBody();
 
 		const settings = await readTriggerSettings(this, { recentSecrets: true });

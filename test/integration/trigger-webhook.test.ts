@@ -1,4 +1,3 @@
-import { Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -411,80 +410,6 @@ describe('EmailEngine Trigger webhook: when n8n cannot run the event', () => {
 		expect(retry.body).toBe('');
 		expect(host.executions).toHaveLength(1);
 		expect(host.executions[0].items[0].eventId).toBe(capture.headers['x-ee-wh-event-id']);
-	});
-
-	it('refuses with 503 an event that arrives on a kept-alive connection after n8n stopped listening', async () => {
-		const workflow = trigger();
-		const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-		// n8n is told to stop while it handles a request, so that connection stays open.
-		host.onExecution = () => host.stopListening();
-		try {
-			const before = await deliverRaw(
-				workflow.productionUrl,
-				{
-					headers: fixture('messageSent-account-1').headerPairs,
-					body: fixture('messageSent-account-1').bytes,
-				},
-				{ agent },
-			);
-			expect(before.status).toBe(200);
-
-			const capture = fixture('messageSent-route-1');
-			const during = await deliverRaw(
-				workflow.productionUrl,
-				{ headers: capture.headerPairs, body: capture.bytes },
-				{ agent },
-			);
-
-			expect(during.status).toBe(503);
-			expect(during.headers.connection).toBe('close');
-			expect(JSON.parse(during.body)).toEqual({
-				error:
-					'n8n is shutting down and started no execution; send the event again once it is back',
-			});
-			expect(host.executions).toHaveLength(1);
-		} finally {
-			agent.destroy();
-		}
-	});
-
-	it('remembers nothing of a refused event, so the n8n that listens next takes its retry', async () => {
-		const workflow = trigger();
-		const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-		const warmUp = fixture('messageSent-route-1');
-		const capture = fixture('messageSent-account-1');
-		host.onExecution = () => host.stopListening();
-		try {
-			await deliverRaw(
-				workflow.productionUrl,
-				{ headers: warmUp.headerPairs, body: warmUp.bytes },
-				{ agent },
-			);
-			const refused = await deliverRaw(
-				workflow.productionUrl,
-				{ headers: capture.headerPairs, body: capture.bytes },
-				{ agent },
-			);
-			expect(refused.status).toBe(503);
-		} finally {
-			agent.destroy();
-		}
-
-		// Same workflow in the same process, so the same duplicate memory.
-		const next = await startWebhookHost();
-		try {
-			next.attach(workflow);
-			const retry = await deliverRaw(`${next.webhookBaseUrl}/${workflow.node.webhookId}/webhook`, {
-				headers: withHeaders(capture, { 'x-ee-wh-attempts-made': '1' }),
-				body: capture.bytes,
-			});
-			expect(retry.status).toBe(200);
-			expect(next.executions.map((execution) => execution.items[0].eventId)).toEqual([
-				capture.headers['x-ee-wh-event-id'],
-			]);
-		} finally {
-			await next.stop();
-		}
 	});
 });
 

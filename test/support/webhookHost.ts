@@ -32,10 +32,6 @@ export interface WebhookHost {
 	 * store a new execution (500, "There was a problem executing the workflow").
 	 */
 	failStarts: number;
-	/**
-	 * Stops accepting connections and keeps the open ones, as n8n does first when it shuts down.
-	 */
-	stopListening(): void;
 	stop(): Promise<void>;
 }
 
@@ -56,13 +52,7 @@ export async function startWebhookHost(): Promise<WebhookHost> {
 			attached = workflow;
 		},
 		failStarts: 0,
-		stopListening() {
-			server.close();
-		},
-		async stop() {
-			server.closeAllConnections();
-			if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
+		stop: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 
 	const server: Server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 import type { Capture } from '../fixtures';
-import { rawRequest, type RawRequestOptions } from './httpPost';
+import { rawRequest } from './httpPost';
 
 /** What a receiver answered to a replayed or raw request. */
 export interface ReplayResult {
@@ -48,7 +48,7 @@ export interface RawDelivery {
 export async function deliverRaw(
 	url: string,
 	delivery: RawDelivery,
-	options: { timeoutMs?: number; agent?: RawRequestOptions['agent'] } = {},
+	options: { timeoutMs?: number } = {},
 ): Promise<ReplayResult> {
 	const body = Buffer.isBuffer(delivery.body) ? delivery.body : Buffer.from(delivery.body, 'utf8');
 	let headers: Array<[string, string]> = Array.isArray(delivery.headers)
@@ -65,7 +65,6 @@ export async function deliverRaw(
 	const response = await rawRequest(url, headers, body, {
 		method: delivery.method ?? 'POST',
 		timeoutMs: options.timeoutMs ?? 10_000,
-		agent: options.agent,
 	});
 	return {
 		status: response.status,
