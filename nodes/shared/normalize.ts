@@ -1,4 +1,4 @@
-import { isKnownEvent } from './events';
+import { isKnownEvent, type EmailEngineEventName } from './events';
 import { canonicalMessageId } from './messageId';
 import {
 	dataSchemas,
@@ -210,7 +210,8 @@ export function normalizeEvent(
 		data,
 	};
 
-	const fill = EVENT_FIELDS[payload.event];
+	// Only a known name is looked up: an unknown event called "valueOf" would find Object.prototype's.
+	const fill = isKnownEvent(payload.event) ? EVENT_FIELDS[payload.event] : undefined;
 	if (fill) fill(item, data);
 
 	if (options.includeRaw) item.raw = payload;
@@ -219,7 +220,7 @@ export function normalizeEvent(
 
 type FieldFiller = (item: NormalizedEvent, data: Record<string, unknown>) => void;
 
-const EVENT_FIELDS: Record<string, FieldFiller | undefined> = {
+const EVENT_FIELDS: Partial<Record<EmailEngineEventName, FieldFiller>> = {
 	messageSent(item, raw) {
 		const data = raw as MessageSentData;
 		item.queueId = data.queueId;

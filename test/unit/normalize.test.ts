@@ -35,6 +35,21 @@ describe('parsePayload', () => {
 		expect(result.ok).toBe(true);
 	});
 
+	it.each(['valueOf', 'constructor', '__proto__'])(
+		'treats an event called %s as an unknown event, not as a method of every object',
+		(event) => {
+			const result = parsePayload({ account: 'bob', date: '2026-12-03T17:45:10.317Z', event });
+			if (!result.ok) throw new Error(result.message);
+			expect(normalizeEvent(result.payload)).toMatchObject({
+				event,
+				account: 'bob',
+				queueId: null,
+				recipients: [],
+				deliveryState: null,
+			});
+		},
+	);
+
 	it.each([
 		[null, 'Expected a JSON object, got null'],
 		[[1, 2], 'Expected a JSON object, got an array'],
