@@ -292,26 +292,35 @@ export function foldObservation(
 	const kept = [...history.values()].sort(byRetention).slice(0, Math.max(1, historyLimit));
 	const truncated = record.historyTruncated || kept.length < history.size;
 
-	const events: Record<string, EventTimes> = {};
-	for (const [type, times] of Object.entries(record.events)) events[type] = { ...times };
+	// Maps, not object literals: event names and addresses come from input, and a key such as
+	// "constructor" or "__proto__" must be a key like any other, not a lookup on Object.prototype.
+	const events = new Map<string, EventTimes>(
+		Object.entries(record.events).map(([type, times]) => [type, { ...times }]),
+	);
 	const time = observation.occurredAt;
-	const known = events[observation.event];
-	events[observation.event] = known
-		? { first: earliest(known.first, time), last: latest(known.last, time), count: 0 }
-		: { first: time, last: time, count: 0 };
-	for (const times of Object.values(events)) times.count = 0;
+	const known = events.get(observation.event);
+	events.set(
+		observation.event,
+		known
+			? { first: earliest(known.first, time), last: latest(known.last, time), count: 0 }
+			: { first: time, last: time, count: 0 },
+	);
+	for (const times of events.values()) times.count = 0;
 	for (const held of kept) {
-		const times = events[held.event];
+		const times = events.get(held.event);
 		if (times) times.count++;
 	}
 
 	// An open or a click proves the message arrived, so it lifts the state to at least "sent".
 	const implied = observation.state ?? (observation.engagement ? 'sent' : null);
 
-	const recipients: Record<string, RecipientOutcome> = { ...record.recipients };
+	const recipients = new Map(Object.entries(record.recipients));
 	if (implied) {
 		for (const address of observation.recipients) {
-			recipients[address] = joinRecipient(recipients[address], { state: implied, since: time });
+			recipients.set(
+				address,
+				joinRecipient(recipients.get(address), { state: implied, since: time }),
+			);
 		}
 	}
 
@@ -327,15 +336,15 @@ export function foldObservation(
 		messageId,
 		messageIds,
 		state: implied && RANK[implied] > RANK[record.state] ? implied : record.state,
-		opened: events.trackOpen !== undefined,
-		clicked: events.trackClick !== undefined,
+		opened: events.has('trackOpen'),
+		clicked: events.has('trackClick'),
 		unsubscribed: isUnsubscribed(events),
-		recipients: sortKeys(recipients),
+		recipients: sortedObject(recipients),
 		attempts: {
 			failed: Math.max(record.attempts.failed, observation.attempt ?? 0),
 			max: maxNullable(record.attempts.max, observation.maxAttempts),
 		},
-		events: sortKeys(events),
+		events: sortedObject(events),
 		firstEventAt: record.firstEventAt === null ? time : earliest(record.firstEventAt, time),
 		lastEventAt: record.lastEventAt === null ? time : latest(record.lastEventAt, time),
 		history: kept.sort(byTime),
@@ -416,10 +425,10 @@ function joinRecipient(
 }
 
 /** An unsubscribe counts unless a subscribe came after it. */
-function isUnsubscribed(events: Record<string, EventTimes>): boolean {
-	const out = events.listUnsubscribe?.last;
+function isUnsubscribed(events: Map<string, EventTimes>): boolean {
+	const out = events.get('listUnsubscribe')?.last;
 	if (out === undefined) return false;
-	const back = events.listSubscribe?.last;
+	const back = events.get('listSubscribe')?.last;
 	return back === undefined || compareTimes(out, back) >= 0;
 }
 
@@ -432,8 +441,13 @@ function detailOf(event: NormalizedEvent): string | null {
 	return event.smtpResponse ?? event.error ?? null;
 }
 
+/**
+ * "__proto__" is no address, and a schema reading the stored record back drops it as a key, so
+ * keeping it would make the record depend on whether it was read in between.
+ */
 function recipientKeys(addresses: string[]): string[] {
-	return [...new Set(addresses.map((a) => a.trim().toLowerCase()).filter(Boolean))].sort();
+	const keys = addresses.map((a) => a.trim().toLowerCase());
+	return [...new Set(keys.filter((key) => key !== '' && key !== '__proto__'))].sort();
 }
 
 /**
@@ -482,7 +496,12 @@ function maxNullable(a: number | null, b: number | null): number | null {
 }
 
 function sortKeys<T>(value: Record<string, T>): Record<string, T> {
-	return Object.fromEntries(Object.entries(value).sort(([a], [b]) => compareStrings(a, b)));
+	return sortedObject(Object.entries(value));
+}
+
+/** Object.fromEntries defines every key as the object's own, "__proto__" included. */
+function sortedObject<T>(entries: Iterable<[string, T]>): Record<string, T> {
+	return Object.fromEntries([...entries].sort(([a], [b]) => compareStrings(a, b)));
 }
 
 /**

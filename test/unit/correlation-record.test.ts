@@ -102,6 +102,24 @@ describe('folding events into a tracking record', () => {
 		expect(groups.filter((events) => events.length > 2).length).toBeGreaterThanOrEqual(4);
 	});
 
+	it('keeps an address named like an Object method as a recipient of its own', () => {
+		const bounce = observe(
+			lifecycleEvent(
+				'bounce',
+				{ ...message, recipient: 'constructor' },
+				'b-1',
+				'2026-12-03T17:46:00.000Z',
+			),
+		);
+		const record = fold([bounce]);
+		expect(Object.keys(record.recipients)).toEqual(['constructor']);
+		expect(record.recipients.constructor).toEqual({
+			state: 'bounced',
+			since: '2026-12-03T17:46:00.000Z',
+		});
+		expect(JSON.parse(JSON.stringify(record)).recipients).toEqual(record.recipients);
+	});
+
 	it('gives the same record for every captured message in any order, with any duplicates', () => {
 		for (const events of groups) {
 			const expected = stableJson(fold(events));
