@@ -8,9 +8,9 @@ import {
 	observeEvent,
 	observeSubmission,
 	parseRecord,
+	parseSubmission,
 	conflictBetween,
 	type Observation,
-	type Submission,
 	type TrackingRecord,
 } from '../shared/trackingRecord';
 import type { StepResult } from './resolve';
@@ -65,11 +65,9 @@ function observe(event: unknown): Observed {
 	if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
 		const candidate = event as Record<string, unknown>;
 		if (isSubmission(candidate)) {
-			return {
-				ok: true,
-				observation: observeSubmission(candidate as unknown as Submission),
-				outcome: 'other',
-			};
+			const parsed = parseSubmission(candidate);
+			if (!parsed.ok) return parsed;
+			return { ok: true, observation: observeSubmission(parsed.submission), outcome: 'other' };
 		}
 	}
 	const read = readEventInput(event);

@@ -228,17 +228,20 @@ export function observeEvent(event: NormalizedEvent, correlation = correlate(eve
 	};
 }
 
-/** The EmailEngine node's Send output, which starts a record in the `queued` state. */
-export interface Submission {
-	queueId: string;
-	messageId: string;
-	account?: string | null;
-	reference?: string | null;
-	recipients?: string[];
-	submittedAt?: string;
-	sendAt?: string;
-}
+const submissionSchema = z.object({
+	queueId: z.string().min(1),
+	messageId: z.string().min(1),
+	account: nullableString.optional(),
+	reference: nullableString.optional(),
+	recipients: z.array(z.string()).optional(),
+	submittedAt: z.string().optional(),
+	sendAt: nullableString.optional(),
+});
 
+/** The EmailEngine node's Send output, which starts a record in the `queued` state. */
+export type Submission = z.infer<typeof submissionSchema>;
+
+/** Whether the item claims to be a Send output; `parseSubmission` then checks its fields. */
 export function isSubmission(value: Record<string, unknown>): boolean {
 	return (
 		typeof value.queueId === 'string' &&
@@ -246,6 +249,19 @@ export function isSubmission(value: Record<string, unknown>): boolean {
 		!('event' in value) &&
 		(value.response === 'Queued for delivery' || typeof value.submittedAt === 'string')
 	);
+}
+
+export type SubmissionParseResult =
+	| { ok: true; submission: Submission }
+	| { ok: false; message: string };
+
+export function parseSubmission(value: unknown): SubmissionParseResult {
+	const parsed = submissionSchema.safeParse(value);
+	if (parsed.success) return { ok: true, submission: parsed.data };
+	return {
+		ok: false,
+		message: `The submission is not one the EmailEngine node returned: ${describeIssues(parsed.error)}`,
+	};
 }
 
 export function observeSubmission(submission: Submission): Observation {

@@ -246,6 +246,18 @@ describe('EmailEngine Correlate node: Merge', () => {
 				'Item 1: the accountAdded event does not concern a sent message, so there is nothing to merge',
 			],
 			[
+				{
+					event: {
+						queueId: message.queueId,
+						messageId: message.messageId,
+						response: 'Queued for delivery',
+						recipients: 'okrcpt@example.net',
+					},
+					record: '',
+				},
+				'Item 1: The submission is not one the EmailEngine node returned: recipients must be an array, not a string',
+			],
+			[
 				{ event: { kind: 'sent' }, record: '' },
 				'Item 1: the event is not an EmailEngine event: Not an EmailEngine webhook payload: the field "event" is missing',
 			],
