@@ -110,7 +110,8 @@ function payloadFromNormalized(value: Json): Json {
 }
 
 function lowerCaseHeaders(headers: Json): Record<string, string | string[] | undefined> {
-	const result: Record<string, string | string[] | undefined> = {};
+	// Header names come from input: "__proto__" must not become the object's prototype.
+	const result: Record<string, string | string[] | undefined> = Object.create(null);
 	for (const [name, value] of Object.entries(headers)) {
 		if (typeof value === 'string' || Array.isArray(value)) {
 			result[name.toLowerCase()] = value as string | string[];
