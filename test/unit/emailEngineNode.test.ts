@@ -205,6 +205,17 @@ describe('EmailEngine node: Email → Send', () => {
 		expect(submits()).toHaveLength(2);
 	});
 
+	it('refuses a custom header it could not send as given, before anything is submitted', async () => {
+		const headers = (name: string) => ({ headers: { header: [{ name, value: 'x' }] } });
+		const proto = await runNode(send({}, headers('__proto__')));
+		expect(proto.error?.message).toBe(
+			'Custom Headers: "__proto__" cannot be sent as a header name',
+		);
+		const spaced = await runNode(send({}, headers('X Campaign')));
+		expect(spaced.error?.message).toBe('Custom Headers: "X Campaign" is not a valid header name');
+		expect(submits()).toHaveLength(0);
+	});
+
 	it('refuses a custom Message-ID together with a reference', async () => {
 		const run = await runNode(send({ reference: 'r1' }, { messageId: '<mine@example.com>' }));
 		expect(run.error?.message).toMatch(/Message-ID and Correlation Reference cannot both be set/);

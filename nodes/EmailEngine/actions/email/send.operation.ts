@@ -250,6 +250,10 @@ export async function execute(
 		if (!/^[!-9;-~]+$/.test(headerName)) {
 			throw fail(`Custom Headers: "${headerName}" is not a valid header name`);
 		}
+		if (headerName === '__proto__') {
+			// Assigning it would set the prototype of the headers object and drop the header.
+			throw fail('Custom Headers: "__proto__" cannot be sent as a header name');
+		}
 		if (reference && headerName.toLowerCase() === REFERENCE_HEADER.toLowerCase()) {
 			throw fail(
 				`Custom Headers: ${REFERENCE_HEADER} is set from the Correlation Reference; remove it from the custom headers`,
