@@ -8,6 +8,7 @@ import {
 	parsePayload,
 	type NormalizedEvent,
 } from '../../nodes/shared/normalize';
+import { isPlainJson, prototypeSnapshot, trickyJson, trickyString } from '../support/arbitraries';
 import { eventBases } from '../support/badInput/payloadCases';
 import { schemaFields, setAt } from '../support/badInput/schemaFields';
 import { dataSchemas } from '../../nodes/shared/schemas';
@@ -76,6 +77,7 @@ function itemProblem(item: NormalizedEvent, payload: Record<string, unknown>): s
 	if (item.event === 'messageBounce' && item.queueId !== null) return 'bounce queueId';
 	if (typeof item.data !== 'object' || item.data === null) return 'data';
 	// An item must survive n8n's storage as JSON unchanged.
+	if (!isPlainJson(item)) return 'not plain JSON';
 	if (JSON.stringify(JSON.parse(JSON.stringify(item))) !== JSON.stringify(item)) return 'not JSON';
 	return null;
 }
@@ -96,7 +98,7 @@ const bases = eventBases();
 const nearPayload = fc
 	.record({
 		base: fc.constantFrom(...bases),
-		edits: fc.array(fc.record({ pick: fc.nat(), value: fc.jsonValue({ maxDepth: 3 }) }), {
+		edits: fc.array(fc.record({ pick: fc.nat(), value: trickyJson(3) }), {
 			minLength: 1,
 			maxLength: 4,
 		}),
@@ -115,21 +117,27 @@ const nearPayload = fc
 	});
 
 describe('the normalizer on generated input', () => {
+	const before = prototypeSnapshot();
+	afterAll(() => {
+		// Input keyed "__proto__" or "toString" must stay data: nothing shared may have changed.
+		expect(prototypeSnapshot()).toBe(before);
+	});
+
 	it('gives a valid item or the documented error for any JSON value', () => {
-		fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), checkValue), { numRuns: RUNS });
+		fc.assert(fc.property(trickyJson(5), checkValue), { numRuns: RUNS });
 	});
 
 	it('gives a valid item or the documented error for any object with an event', () => {
 		const names = EMAILENGINE_EVENTS.map((event) => event.name);
 		const envelope = fc.record(
 			{
-				event: fc.oneof(fc.constantFrom(...names), fc.string(), fc.jsonValue()),
-				account: fc.oneof(fc.string(), fc.constant(null), fc.jsonValue()),
+				event: fc.oneof(fc.constantFrom(...names), trickyString, fc.jsonValue()),
+				account: fc.oneof(trickyString, fc.constant(null), fc.jsonValue()),
 				date: fc.oneof(
 					fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
 					fc.jsonValue(),
 				),
-				data: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), fc.jsonValue()),
+				data: fc.oneof(fc.dictionary(trickyString, trickyJson(3)), fc.jsonValue()),
 				path: fc.jsonValue({ maxDepth: 1 }),
 			},
 			{ requiredKeys: ['event'] },
@@ -143,7 +151,7 @@ describe('the normalizer on generated input', () => {
 
 	it('reads a trigger item, a Webhook node item or anything else without throwing', () => {
 		const shapes = fc.oneof(
-			fc.jsonValue({ maxDepth: 4 }),
+			trickyJson(4),
 			nearPayload,
 			nearPayload.map((body) => ({ body, headers: { 'x-ee-wh-event-id': 'e-1' } })),
 			nearPayload.map((payload) => {

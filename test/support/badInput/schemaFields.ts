@@ -101,20 +101,30 @@ export function validSample(schema: z.ZodTypeAny): unknown {
 	}
 }
 
-/** Sets `value` at `path`, creating objects and arrays on the way. Mutates `target`. */
+/**
+ * Sets `value` at `path`, creating objects and arrays on the way. Mutates `target`. Keys become
+ * own properties, as JSON.parse makes them, so a "__proto__" key is data, not a prototype.
+ */
 export function setAt(
 	target: Record<string, unknown>,
 	path: Array<string | number>,
 	value: unknown,
 ) {
+	const define = (node: object, key: string | number, inner: unknown) =>
+		Object.defineProperty(node, key, {
+			value: inner,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	let node: Record<string | number, unknown> = target;
 	path.slice(0, -1).forEach((key, index) => {
 		const nextIsIndex = typeof path[index + 1] === 'number';
-		const existing = node[key];
-		if (existing === null || typeof existing !== 'object') node[key] = nextIsIndex ? [] : {};
+		const existing = Object.hasOwn(node, key) ? node[key] : undefined;
+		if (existing === null || typeof existing !== 'object') define(node, key, nextIsIndex ? [] : {});
 		node = node[key] as Record<string | number, unknown>;
 	});
-	node[path[path.length - 1]] = value;
+	define(node, path[path.length - 1], value);
 }
 
 /** A JSON value of each kind, all different from what a field of `expected` kind accepts. */

@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+
+import { mergeItem } from '../../nodes/EmailEngineCorrelate/merge';
+import { resolveItem } from '../../nodes/EmailEngineCorrelate/resolve';
+import { OUTCOMES } from '../../nodes/shared/correlation';
+import { parseRecord, stableJson, TRACKING_STATES } from '../../nodes/shared/trackingRecord';
+import { isPlainJson, prototypeSnapshot, trickyJson, trickyString } from '../support/arbitraries';
+import { setAt } from '../support/badInput/schemaFields';
+import {
+	LIFECYCLE_KINDS,
+	lifecycleEvent,
+	type Json,
+	type MessageIdentity,
+} from '../support/deliveryEvents';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+
+const message: MessageIdentity = {
+	account: 'bob',
+	queueId: '1a23d0297b7423471bb',
+	messageId: '<n8n-ref.order-17.00112233445566778899@example.com>',
+	rewrittenId: '<AM0PR01MB0001.eurprd01.prod.outlook.com>',
+	recipient: 'okrcpt@example.net',
+};
+
+const realEvents = LIFECYCLE_KINDS.map((kind, n) =>
+	lifecycleEvent(kind, message, `event-${n}`, `2026-12-03T17:45:1${n}.000Z`, {
+		referenceHeader: message.messageId,
+	}),
+);
+
+/** Records a workflow really stores: one to three real events of the message merged. */
+const realRecords = [1, 2, 3].map((count) => {
+	let stored: unknown;
+	for (const event of realEvents.slice(0, count)) {
+		const step = mergeItem(event, stored, 50);
+		if (!step.ok) throw new Error(step.message);
+		stored = step.json.recordJson;
+	}
+	return JSON.parse(stored as string) as Json;
+});
+
+/** A value of the right shape for a key of `recipients`, `events` or a history entry. */
+const wellShaped = fc.constantFrom<unknown>(
+	{ state: 'bounced', since: '2026-12-03T17:46:00.000Z' },
+	{ first: '2026-12-03T17:46:00.000Z', last: '2026-12-03T17:47:00.000Z', count: 1 },
+	'2026-12-03T17:46:00.000Z',
+	['okrcpt@example.net'],
+);
+
+const anyValue = fc.oneof(trickyString, trickyJson(2), wellShaped);
+
+/** A real event with any of its fields, or a field under any name, set to any value. */
+const nearEvent = fc
+	.record({
+		base: fc.constantFrom(...realEvents),
+		edits: fc.array(
+			fc.record({
+				path: fc.oneof(
+					fc.constantFrom<Array<string | number>>(
+						['body', 'event'],
+						['body', 'account'],
+						['body', 'date'],
+						['body', 'data'],
+						['body', 'data', 'queueId'],
+						['body', 'data', 'messageId'],
+						['body', 'data', 'recipient'],
+						['body', 'data', 'envelope', 'to'],
+						['body', 'data', 'envelope', 'to', 0],
+						['headers', 'x-ee-wh-event-id'],
+						['headers'],
+					),
+					trickyString.map((key) => ['body', 'data', key]),
+					trickyString.map((key) => ['headers', key]),
+				),
+				value: anyValue,
+			}),
+			{ minLength: 1, maxLength: 3 },
+		),
+	})
+	.map(({ base, edits }) => {
+		const event = structuredClone(base);
+		for (const { path, value } of edits) setAt(event, path, structuredClone(value));
+		return event;
+	});
+
+/** What the EmailEngine node's Send output looks like, with any field of any type. */
+const nearSubmission = fc.record(
+	{
+		queueId: fc.oneof(fc.constant(message.queueId), trickyJson(1)),
+		messageId: fc.oneof(fc.constant(message.messageId), trickyJson(1)),
+		response: fc.constant('Queued for delivery'),
+		submittedAt: fc.oneof(fc.constant('2026-12-03T17:45:00.000Z'), trickyJson(1)),
+		sendAt: trickyJson(1),
+		account: fc.oneof(fc.constant(message.account), trickyJson(1)),
+		reference: fc.oneof(fc.constant('order-17'), trickyJson(1)),
+		recipients: fc.oneof(fc.array(trickyString, { maxLength: 3 }), trickyJson(1)),
+	},
+	{ requiredKeys: ['queueId', 'messageId', 'response'] },
+);
+
+const anyEvent = fc.oneof(
+	nearEvent,
+	nearSubmission,
+	trickyJson(4),
+	fc.constantFrom(...realEvents),
+	nearEvent.map((event) => JSON.stringify(event)),
+);
+
+/** A real stored record with any field, or an entry under any name, set to any value. */
+const nearRecord = fc
+	.record({
+		base: fc.constantFrom(...realRecords),
+		edits: fc.array(
+			fc.record({
+				path: fc.oneof(
+					fc
+						.constantFrom(...Object.keys(realRecords[2]))
+						.map((key): Array<string | number> => [key]),
+					trickyString.map((key) => ['recipients', key]),
+					trickyString.map((key) => ['events', key]),
+					fc
+						.constantFrom('event', 'eventId', 'occurredAt', 'recipients', 'outcome')
+						.map((key) => ['history', 0, key]),
+				),
+				value: anyValue,
+			}),
+			{ minLength: 1, maxLength: 3 },
+		),
+	})
+	.map(({ base, edits }) => {
+		const record = structuredClone(base);
+		for (const { path, value } of edits) setAt(record, path, structuredClone(value));
+		return record;
+	});
+
+const anyRecord = fc.oneof(
+	fc.constantFrom<unknown>(undefined, null, '', '{}', ' '),
+	fc.constantFrom(...realRecords),
+	nearRecord,
+	nearRecord.map((record) => JSON.stringify(record)),
+	trickyJson(3),
+	fc.string(),
+);
+
+/** n8n stores items as JSON: what a node emits must be plain JSON that survives that unchanged. */
+const sameAfterStorage = (value: unknown) =>
+	isPlainJson(value) && JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value);
+
+/** A merge result or the documented error; a throw fails the property by itself. */
+function checkMerge(event: unknown, stored: unknown): void {
+	const step = mergeItem(event, stored, 50);
+	if (!step.ok) {
+		expect(typeof step.message).toBe('string');
+		expect(step.message.length).toBeGreaterThan(0);
+		return;
+	}
+	expect(OUTCOMES).toContain(step.outcome);
+	expect(sameAfterStorage(step.json)).toBe(true);
+
+	// The record it hands on is one it accepts back unchanged: the next event starts from it.
+	const record = step.json.record as Json;
+	expect(TRACKING_STATES).toContain(record.state);
+	expect(step.json.state).toBe(record.state);
+	const reread = parseRecord(step.json.recordJson);
+	if (!reread.ok) throw new Error(`its own record is refused: ${reread.message}`);
+	expect(stableJson(reread.record)).toBe(stableJson(record));
+
+	// Every address an outcome was recorded for has its own entry in the record's recipients.
+	const recipients = record.recipients as Record<string, { state: string }>;
+	for (const entry of record.history as Array<{ outcome: string | null; recipients: string[] }>) {
+		if (entry.outcome === null) continue;
+		for (const address of entry.recipients) {
+			expect(Object.hasOwn(recipients, address)).toBe(true);
+			expect(TRACKING_STATES).toContain(recipients[address].state);
+		}
+	}
+
+	// The same event again is no news: same record, not a change, routed to "other".
+	const again = mergeItem(event, step.json.recordJson, 50);
+	if (!again.ok) throw new Error(`the same event merged again is refused: ${again.message}`);
+	expect(again.json.changed).toBe(false);
+	expect(again.outcome).toBe('other');
+	expect(stableJson(again.json.record)).toBe(stableJson(record));
+}
+
+describe('the Correlate node on generated input', () => {
+	const before = prototypeSnapshot();
+	afterAll(() => {
+		expect(prototypeSnapshot()).toBe(before);
+	});
+
+	it('Resolve gives the event with its keys or the documented error, for any input', () => {
+		fc.assert(
+			fc.property(anyEvent, (value) => {
+				const step = resolveItem(value);
+				if (!step.ok) {
+					expect(step.message).toMatch(/^not an EmailEngine event: ./);
+					return;
+				}
+				expect(OUTCOMES).toContain(step.outcome);
+				expect(step.json.outcome).toBe(step.outcome);
+				const { trackingKey, messageIds } = step.json;
+				expect(trackingKey === null || typeof trackingKey === 'string').toBe(true);
+				expect(Array.isArray(messageIds)).toBe(true);
+				expect((messageIds as unknown[]).every((id) => typeof id === 'string')).toBe(true);
+				expect(sameAfterStorage(step.json)).toBe(true);
+			}),
+			{ numRuns: RUNS },
+		);
+	});
+
+	it('Merge gives a record it accepts back, or the documented error, for any event', () => {
+		fc.assert(
+			fc.property(anyEvent, fc.constantFrom<unknown>(undefined, ...realRecords), checkMerge),
+			{ numRuns: RUNS },
+		);
+	});
+
+	it('Merge gives a record it accepts back, or the documented error, for any stored record', () => {
+		fc.assert(fc.property(fc.constantFrom(...realEvents), anyRecord, checkMerge), {
+			numRuns: RUNS,
+		});
+	});
+
+	it('Merge holds for any event and any stored record together', () => {
+		fc.assert(fc.property(anyEvent, anyRecord, checkMerge), { numRuns: RUNS });
+	});
+});
