@@ -7,7 +7,7 @@ const base = {
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
 	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.n8n-local/'],
-	setupFiles: ['<rootDir>/test/setup/n8nUserFolder.ts'],
+	setupFiles: ['<rootDir>/test/setup/n8nUserFolder.ts', '<rootDir>/test/setup/propertySeed.ts'],
 };
 
 module.exports = {
