@@ -3,8 +3,15 @@ import fc from 'fast-check';
 import { mergeItem } from '../../nodes/EmailEngineCorrelate/merge';
 import { resolveItem } from '../../nodes/EmailEngineCorrelate/resolve';
 import { OUTCOMES } from '../../nodes/shared/correlation';
+import { readEventInput } from '../../nodes/shared/eventInput';
 import { parseRecord, stableJson, TRACKING_STATES } from '../../nodes/shared/trackingRecord';
-import { isPlainJson, prototypeSnapshot, trickyJson, trickyString } from '../support/arbitraries';
+import {
+	isPlainJson,
+	PROTOTYPE_NAMES,
+	prototypeSnapshot,
+	trickyJson,
+	trickyString,
+} from '../support/arbitraries';
 import { setAt } from '../support/badInput/schemaFields';
 import {
 	LIFECYCLE_KINDS,
@@ -99,8 +106,43 @@ const nearSubmission = fc.record(
 	{ requiredKeys: ['queueId', 'messageId', 'response'] },
 );
 
+/** The trigger's normalized item for a real event, with any of its fields set to any value. */
+const nearNormalized = fc
+	.record({
+		base: fc.constantFrom(...realEvents),
+		edits: fc.array(
+			fc.record({
+				key: fc.oneof(
+					fc.constantFrom('event', 'deliveryState', 'engagement', 'messageId', 'recipients', 'raw'),
+					trickyString,
+				),
+				value: anyValue,
+			}),
+			{ minLength: 1, maxLength: 3 },
+		),
+	})
+	.map(({ base, edits }) => {
+		const read = readEventInput(base);
+		if (!read.ok) throw new Error(read.message);
+		const item = structuredClone(read.normalized) as Json;
+		for (const { key, value } of edits) setAt(item, [key], structuredClone(value));
+		return item;
+	});
+
+/** A real event of any kind for a recipient whose address is one of the inherited names. */
+const inheritedRecipient = fc
+	.record({
+		kind: fc.constantFrom(...LIFECYCLE_KINDS),
+		recipient: fc.constantFrom(...PROTOTYPE_NAMES),
+	})
+	.map(({ kind, recipient }) =>
+		lifecycleEvent(kind, { ...message, recipient }, `event-${kind}`, '2026-12-03T17:46:00.000Z'),
+	);
+
 const anyEvent = fc.oneof(
 	nearEvent,
+	inheritedRecipient,
+	nearNormalized,
 	nearSubmission,
 	trickyJson(4),
 	fc.constantFrom(...realEvents),
@@ -166,13 +208,15 @@ function checkMerge(event: unknown, stored: unknown): void {
 	if (!reread.ok) throw new Error(`its own record is refused: ${reread.message}`);
 	expect(stableJson(reread.record)).toBe(stableJson(record));
 
-	// Every address an outcome was recorded for has its own entry in the record's recipients.
+	// Every address this event tells an outcome for has its own entry in the recipients.
 	const recipients = record.recipients as Record<string, { state: string }>;
-	for (const entry of record.history as Array<{ outcome: string | null; recipients: string[] }>) {
-		if (entry.outcome === null) continue;
-		for (const address of entry.recipients) {
-			expect(Object.hasOwn(recipients, address)).toBe(true);
-			expect(TRACKING_STATES).toContain(recipients[address].state);
+	const told = resolveItem(typeof event === 'string' ? JSON.parse(event) : event);
+	if (told.ok && (told.json.deliveryState !== null || told.json.engagement !== null)) {
+		for (const address of told.json.recipients as string[]) {
+			const key = address.trim().toLowerCase();
+			if (key === '' || key === '__proto__') continue;
+			expect(Object.hasOwn(recipients, key)).toBe(true);
+			expect(TRACKING_STATES).toContain(recipients[key].state);
 		}
 	}
 
