@@ -19,8 +19,12 @@ import {
 	type Json,
 	type MessageIdentity,
 } from '../support/deliveryEvents';
+import { connect, node, NODE_TYPES, runWorkflow } from '../support/workflow';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+/** Each of these runs a workflow through n8n-core, so far fewer. */
+const WORKFLOW_RUNS = Math.max(1, Math.round(RUNS / 20));
+const OUTPUTS = ['accepted', 'deferred', 'failed', 'bounced', 'complained', 'engaged', 'other'];
 
 const message: MessageIdentity = {
 	account: 'bob',
@@ -269,5 +273,60 @@ describe('the Correlate node on generated input', () => {
 
 	it('Merge holds for any event and any stored record together', () => {
 		fc.assert(fc.property(anyEvent, anyRecord, checkMerge), { numRuns: RUNS });
+	});
+
+	it('in a workflow, routes every item once or reports it by its index, whatever the items hold', async () => {
+		const item = fc.oneof(
+			anyEvent.filter(
+				(value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+			),
+			fc.record({ event: anyEvent, record: anyRecord }),
+		);
+		const merge = {
+			operation: 'merge',
+			event: '={{ $json.event ?? $json }}',
+			record: '={{ $json.record }}',
+		};
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(item, { minLength: 1, maxLength: 5 }),
+				fc.constantFrom<Json>(merge, { operation: 'resolve' }),
+				async (items, parameters) => {
+					const run = await runWorkflow(
+						{
+							nodes: [
+								node('Trigger', NODE_TYPES.trigger, { events: ['*'] }, { webhookId: 't' }),
+								node('Correlate', NODE_TYPES.correlate, parameters, {
+									onError: 'continueRegularOutput',
+								}),
+							],
+							connections: connect({}, 'Trigger', 'Correlate'),
+						},
+						{ startItems: items as Json[] },
+					);
+					expect(run.error).toBeUndefined();
+					const seen: number[] = [];
+					OUTPUTS.forEach((name, output) => {
+						for (const out of run.items('Correlate', output)) {
+							const index = (out.pairedItem as { item: number }).item;
+							seen.push(index);
+							// An error item holds only the message and the index; an event item has its own `error`.
+							if ('itemIndex' in out.json && Object.keys(out.json).length === 2) {
+								expect(name).toBe('other');
+								expect(out.json.error).toMatch(new RegExp(`^Item ${index}: .`));
+								expect(out.json.itemIndex).toBe(index);
+							} else {
+								expect(
+									out.json.trackingKey === null || typeof out.json.trackingKey === 'string',
+								).toBe(true);
+								expect(sameAfterStorage(out.json)).toBe(true);
+							}
+						}
+					});
+					expect(seen.sort((a, b) => a - b)).toEqual(items.map((_, index) => index));
+				},
+			),
+			{ numRuns: WORKFLOW_RUNS },
+		);
 	});
 });
