@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { EmailEngineTrigger } from '../../nodes/EmailEngineTrigger/EmailEngineTrigger.node';
-import { CAPTURE_SERVICE_SECRET, fixture } from '../support/fixtures';
+import { CAPTURE_SERVICE_SECRET, fixture, sign } from '../support/fixtures';
 
 /** An IWebhookFunctions with just what the trigger reads, as n8n's own trigger tests build it. */
 function webhookFunctions(options: {
@@ -109,6 +109,35 @@ describe('EmailEngineTrigger', () => {
 				expect.objectContaining({ status: 401, webhookJobId: capture.headers['x-ee-wh-id'] }),
 			);
 		});
+
+		it.each(['constructor', '__proto__', 'valueOf'])(
+			'should pass on a signed event named %s under "All Events" as an unknown event',
+			async (event) => {
+				const capture = fixture('messageSent-account-1');
+				const body = Buffer.from(
+					JSON.stringify({ account: 'bob', date: '2026-12-03T17:45:10.317Z', event, data: {} }),
+				);
+				const headers = {
+					...capture.headers,
+					'x-ee-wh-signature': sign(body, CAPTURE_SERVICE_SECRET),
+					'x-ee-wh-event-id': `unknown-${event}`,
+				};
+				const all = webhookFunctions({ body, headers, parameters: { events: ['*'] } });
+				const accepted = await trigger.webhook.call(all.context);
+				expect(all.response.statusCode).toBe(200);
+				expect(accepted.workflowData?.[0].map((item) => item.json)).toEqual([
+					expect.objectContaining({ event, eventId: `unknown-${event}`, queueId: null }),
+				]);
+
+				const selective = webhookFunctions({ body, headers });
+				const ignored = await trigger.webhook.call(selective.context);
+				expect(ignored.workflowData).toBeUndefined();
+				expect(ignored.webhookResponse).toEqual({
+					received: true,
+					ignored: `Event ${event} is not selected in this trigger`,
+				});
+			},
+		);
 
 		it('should acknowledge an unselected event without starting an execution', async () => {
 			const capture = fixture('trackOpen-account-1');
