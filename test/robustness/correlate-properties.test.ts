@@ -17,22 +17,15 @@ import {
 	LIFECYCLE_KINDS,
 	lifecycleEvent,
 	type Json,
-	type MessageIdentity,
+	RELAYED_MESSAGE,
 } from '../support/deliveryEvents';
 import { connect, node, NODE_TYPES, runWorkflow } from '../support/workflow';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
 /** Each of these runs a workflow through n8n-core, so far fewer. */
 const WORKFLOW_RUNS = Math.max(1, Math.round(RUNS / 20));
-const OUTPUTS = ['accepted', 'deferred', 'failed', 'bounced', 'complained', 'engaged', 'other'];
 
-const message: MessageIdentity = {
-	account: 'bob',
-	queueId: '1a23d0297b7423471bb',
-	messageId: '<n8n-ref.order-17.00112233445566778899@example.com>',
-	rewrittenId: '<AM0PR01MB0001.eurprd01.prod.outlook.com>',
-	recipient: 'okrcpt@example.net',
-};
+const message = RELAYED_MESSAGE;
 
 const realEvents = LIFECYCLE_KINDS.map((kind, n) =>
 	lifecycleEvent(kind, message, `event-${n}`, `2026-12-03T17:45:1${n}.000Z`, {
@@ -306,7 +299,7 @@ describe('the Correlate node on generated input', () => {
 					);
 					expect(run.error).toBeUndefined();
 					const seen: number[] = [];
-					OUTPUTS.forEach((name, output) => {
+					OUTCOMES.forEach((name, output) => {
 						for (const out of run.items('Correlate', output)) {
 							const index = (out.pairedItem as { item: number }).item;
 							seen.push(index);

@@ -6,18 +6,12 @@ import {
 	LIFECYCLE_KINDS,
 	lifecycleEvent,
 	type Json,
-	type MessageIdentity,
+	RELAYED_MESSAGE,
 } from '../support/deliveryEvents';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
-const message: MessageIdentity = {
-	account: 'bob',
-	queueId: '1a23d0297b7423471bb',
-	messageId: '<n8n-ref.order-17.00112233445566778899@example.com>',
-	rewrittenId: '<AM0PR01MB0001.eurprd01.prod.outlook.com>',
-	recipient: 'okrcpt@example.net',
-};
+const message = RELAYED_MESSAGE;
 
 /** Event number n always is the same event, as an EmailEngine event id always is. */
 function event(n: number): Json {

@@ -55,6 +55,15 @@ export interface MessageIdentity {
 	recipient: string;
 }
 
+/** A message queued with a correlated Message-ID that Outlook's relay later replaced. */
+export const RELAYED_MESSAGE: MessageIdentity = {
+	account: 'bob',
+	queueId: '1a23d0297b7423471bb',
+	messageId: '<n8n-ref.order-17.00112233445566778899@example.com>',
+	rewrittenId: '<AM0PR01MB0001.eurprd01.prod.outlook.com>',
+	recipient: 'okrcpt@example.net',
+};
+
 export type LifecycleKind =
 	| 'deferred'
 	| 'rejected'
