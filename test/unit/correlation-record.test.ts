@@ -120,6 +120,23 @@ describe('folding events into a tracking record', () => {
 		expect(JSON.parse(JSON.stringify(record)).recipients).toEqual(record.recipients);
 	});
 
+	it('counts a stored history entry named like an Object method without touching Object.prototype', () => {
+		const sent = observe(lifecycleEvent('sent', message, 's-1', '2026-12-03T17:45:00.000Z'));
+		const stored = JSON.parse(JSON.stringify(fold([sent])));
+		stored.history[0].event = 'toString';
+		const parsed = parseRecord(stored);
+		if (!parsed.ok) throw new Error(parsed.message);
+		const next = foldObservation(parsed.record, { ...sent, eventId: 's-2' }).record;
+		expect(Object.hasOwn(Object.prototype.toString, 'count')).toBe(false);
+		expect(next.events).toEqual({
+			messageSent: {
+				first: '2026-12-03T17:45:00.000Z',
+				last: '2026-12-03T17:45:00.000Z',
+				count: 1,
+			},
+		});
+	});
+
 	it('gives the same record for every captured message in any order, with any duplicates', () => {
 		for (const events of groups) {
 			const expected = stableJson(fold(events));
