@@ -8,7 +8,7 @@ import { parseRecord, stableJson, TRACKING_STATES } from '../../nodes/shared/tra
 import {
 	isPlainJson,
 	PROTOTYPE_NAMES,
-	prototypeSnapshot,
+	expectPrototypesUntouched,
 	trickyJson,
 	trickyString,
 } from '../support/arbitraries';
@@ -226,10 +226,7 @@ function checkMerge(event: unknown, stored: unknown): void {
 }
 
 describe('the Correlate node on generated input', () => {
-	const before = prototypeSnapshot();
-	afterAll(() => {
-		expect(prototypeSnapshot()).toBe(before);
-	});
+	expectPrototypesUntouched();
 
 	it('Resolve gives the event with its keys or the documented error, for any input', () => {
 		fc.assert(

@@ -8,7 +8,12 @@ import {
 	parsePayload,
 	type NormalizedEvent,
 } from '../../nodes/shared/normalize';
-import { isPlainJson, prototypeSnapshot, trickyJson, trickyString } from '../support/arbitraries';
+import {
+	isPlainJson,
+	expectPrototypesUntouched,
+	trickyJson,
+	trickyString,
+} from '../support/arbitraries';
 import { eventBases } from '../support/badInput/payloadCases';
 import { schemaFields, setAt } from '../support/badInput/schemaFields';
 import { dataSchemas } from '../../nodes/shared/schemas';
@@ -117,11 +122,7 @@ const nearPayload = fc
 	});
 
 describe('the normalizer on generated input', () => {
-	const before = prototypeSnapshot();
-	afterAll(() => {
-		// Input keyed "__proto__" or "toString" must stay data: nothing shared may have changed.
-		expect(prototypeSnapshot()).toBe(before);
-	});
+	expectPrototypesUntouched();
 
 	it('gives a valid item or the documented error for any JSON value', () => {
 		fc.assert(fc.property(trickyJson(5), checkValue), { numRuns: RUNS });

@@ -6,7 +6,7 @@ import { ALL_EVENTS, EMAILENGINE_EVENTS } from '../../nodes/shared/events';
 import {
 	isPlainJson,
 	PROTOTYPE_NAMES,
-	prototypeSnapshot,
+	expectPrototypesUntouched,
 	trickyJson,
 	trickyString,
 } from '../support/arbitraries';
@@ -100,10 +100,7 @@ function headersFor(
 const newMemory = () => new EventIdMemory({ windowMs: 60_000, maxIdsPerGeneration: 1_000 });
 
 describe('the trigger deciding generated requests', () => {
-	const before = prototypeSnapshot();
-	afterAll(() => {
-		expect(prototypeSnapshot()).toBe(before);
-	});
+	expectPrototypesUntouched();
 
 	it('answers any signed request with a documented outcome, and never throws', () => {
 		fc.assert(

@@ -70,3 +70,17 @@ export function isPlainJson(value: unknown): boolean {
 	if (proto !== null && Object.getPrototypeOf(proto) !== null) return false;
 	return Object.values(value).every(isPlainJson);
 }
+
+/**
+ * Call inside a `describe`: fails the suite if anything it ran changed a shared prototype, as
+ * input keyed "__proto__" or "toString" could if code looked it up in an object literal.
+ */
+export function expectPrototypesUntouched(): void {
+	let before = '';
+	beforeAll(() => {
+		before = prototypeSnapshot();
+	});
+	afterAll(() => {
+		expect(prototypeSnapshot()).toBe(before);
+	});
+}
