@@ -6,13 +6,14 @@ import { OUTCOMES } from '../../nodes/shared/correlation';
 import { readEventInput } from '../../nodes/shared/eventInput';
 import { parseRecord, stableJson, TRACKING_STATES } from '../../nodes/shared/trackingRecord';
 import {
-	isPlainJson,
-	PROTOTYPE_NAMES,
+	edited,
 	expectPrototypesUntouched,
+	isPlainJson,
+	type JsonPath,
+	PROTOTYPE_NAMES,
 	trickyJson,
 	trickyString,
 } from '../support/arbitraries';
-import { setAt } from '../support/badInput/schemaFields';
 import {
 	LIFECYCLE_KINDS,
 	lifecycleEvent,
@@ -55,38 +56,27 @@ const wellShaped = fc.constantFrom<unknown>(
 const anyValue = fc.oneof(trickyString, trickyJson(2), wellShaped);
 
 /** A real event with any of its fields, or a field under any name, set to any value. */
-const nearEvent = fc
-	.record({
-		base: fc.constantFrom(...realEvents),
-		edits: fc.array(
-			fc.record({
-				path: fc.oneof(
-					fc.constantFrom<Array<string | number>>(
-						['body', 'event'],
-						['body', 'account'],
-						['body', 'date'],
-						['body', 'data'],
-						['body', 'data', 'queueId'],
-						['body', 'data', 'messageId'],
-						['body', 'data', 'recipient'],
-						['body', 'data', 'envelope', 'to'],
-						['body', 'data', 'envelope', 'to', 0],
-						['headers', 'x-ee-wh-event-id'],
-						['headers'],
-					),
-					trickyString.map((key) => ['body', 'data', key]),
-					trickyString.map((key) => ['headers', key]),
-				),
-				value: anyValue,
-			}),
-			{ minLength: 1, maxLength: 3 },
+const nearEvent = edited(
+	fc.constantFrom(...realEvents),
+	fc.oneof(
+		fc.constantFrom<JsonPath>(
+			['body', 'event'],
+			['body', 'account'],
+			['body', 'date'],
+			['body', 'data'],
+			['body', 'data', 'queueId'],
+			['body', 'data', 'messageId'],
+			['body', 'data', 'recipient'],
+			['body', 'data', 'envelope', 'to'],
+			['body', 'data', 'envelope', 'to', 0],
+			['headers', 'x-ee-wh-event-id'],
+			['headers'],
 		),
-	})
-	.map(({ base, edits }) => {
-		const event = structuredClone(base);
-		for (const { path, value } of edits) setAt(event, path, structuredClone(value));
-		return event;
-	});
+		trickyString.map((key): JsonPath => ['body', 'data', key]),
+		trickyString.map((key): JsonPath => ['headers', key]),
+	),
+	anyValue,
+);
 
 /** What the EmailEngine node's Send output looks like, with any field of any type. */
 const nearSubmission = fc.record(
@@ -104,27 +94,22 @@ const nearSubmission = fc.record(
 );
 
 /** The trigger's normalized item for a real event, with any of its fields set to any value. */
-const nearNormalized = fc
-	.record({
-		base: fc.constantFrom(...realEvents),
-		edits: fc.array(
-			fc.record({
-				key: fc.oneof(
-					fc.constantFrom('event', 'deliveryState', 'engagement', 'messageId', 'recipients', 'raw'),
-					trickyString,
-				),
-				value: anyValue,
-			}),
-			{ minLength: 1, maxLength: 3 },
-		),
-	})
-	.map(({ base, edits }) => {
-		const read = readEventInput(base);
-		if (!read.ok) throw new Error(read.message);
-		const item = structuredClone(read.normalized) as Json;
-		for (const { key, value } of edits) setAt(item, [key], structuredClone(value));
-		return item;
-	});
+const nearNormalized = edited(
+	fc.constantFrom(
+		...realEvents.map((event) => {
+			const read = readEventInput(event);
+			if (!read.ok) throw new Error(read.message);
+			return read.normalized as Json;
+		}),
+	),
+	fc
+		.oneof(
+			fc.constantFrom('event', 'deliveryState', 'engagement', 'messageId', 'recipients', 'raw'),
+			trickyString,
+		)
+		.map((key): JsonPath => [key]),
+	anyValue,
+);
 
 /** A real event of any kind for a recipient whose address is one of the inherited names. */
 const inheritedRecipient = fc
@@ -147,31 +132,18 @@ const anyEvent = fc.oneof(
 );
 
 /** A real stored record with any field, or an entry under any name, set to any value. */
-const nearRecord = fc
-	.record({
-		base: fc.constantFrom(...realRecords),
-		edits: fc.array(
-			fc.record({
-				path: fc.oneof(
-					fc
-						.constantFrom(...Object.keys(realRecords[2]))
-						.map((key): Array<string | number> => [key]),
-					trickyString.map((key) => ['recipients', key]),
-					trickyString.map((key) => ['events', key]),
-					fc
-						.constantFrom('event', 'eventId', 'occurredAt', 'recipients', 'outcome')
-						.map((key) => ['history', 0, key]),
-				),
-				value: anyValue,
-			}),
-			{ minLength: 1, maxLength: 3 },
-		),
-	})
-	.map(({ base, edits }) => {
-		const record = structuredClone(base);
-		for (const { path, value } of edits) setAt(record, path, structuredClone(value));
-		return record;
-	});
+const nearRecord = edited(
+	fc.constantFrom(...realRecords),
+	fc.oneof(
+		fc.constantFrom(...Object.keys(realRecords[2])).map((key): JsonPath => [key]),
+		trickyString.map((key): JsonPath => ['recipients', key]),
+		trickyString.map((key): JsonPath => ['events', key]),
+		fc
+			.constantFrom('event', 'eventId', 'occurredAt', 'recipients', 'outcome')
+			.map((key): JsonPath => ['history', 0, key]),
+	),
+	anyValue,
+);
 
 const anyRecord = fc.oneof(
 	fc.constantFrom<unknown>(undefined, null, '', '{}', ' '),

@@ -4,51 +4,29 @@ import { receive, type ReceiveSettings } from '../../nodes/EmailEngineTrigger/re
 import { EventIdMemory } from '../../nodes/shared/dedup';
 import { ALL_EVENTS, EMAILENGINE_EVENTS } from '../../nodes/shared/events';
 import {
-	isPlainJson,
-	PROTOTYPE_NAMES,
 	expectPrototypesUntouched,
+	isPlainJson,
+	nearPayload,
+	PROTOTYPE_NAMES,
 	trickyJson,
 	trickyString,
 } from '../support/arbitraries';
-import { eventBases } from '../support/badInput/payloadCases';
 import { setAt } from '../support/badInput/schemaFields';
 import { CAPTURE_SERVICE_SECRET, sign } from '../support/fixtures';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 
-const bases = eventBases();
 const names = EMAILENGINE_EVENTS.map((event) => event.name);
-
-/** A real payload of any event with up to three fields, declared or not, set to any value. */
-const nearPayload = fc
-	.record({
-		base: fc.constantFrom(...bases),
-		edits: fc.array(
-			fc.record({
-				path: fc.oneof(
-					fc.constantFrom<string[]>(['event'], ['account'], ['date'], ['data'], ['path']),
-					trickyString.map((key) => ['data', key]),
-					trickyString.map((key) => [key]),
-				),
-				value: fc.oneof(trickyString, trickyJson(2), fc.constantFrom(...names)),
-			}),
-			{ maxLength: 3 },
-		),
-	})
-	.map(({ base, edits }) => {
-		const payload = structuredClone(base.payload);
-		for (const { path, value } of edits) setAt(payload, path, structuredClone(value));
-		return payload;
-	});
+const payloads = nearPayload();
 
 /** Bytes as EmailEngine could sign them: JSON of anything, real payloads changed, or not JSON. */
 const body = fc.oneof(
-	nearPayload.map((payload) => Buffer.from(JSON.stringify(payload))),
+	payloads.map((payload) => Buffer.from(JSON.stringify(payload))),
 	fc
-		.tuple(nearPayload, fc.constantFrom(...PROTOTYPE_NAMES))
+		.tuple(payloads, fc.constantFrom(...PROTOTYPE_NAMES))
 		.map(([payload, event]) => Buffer.from(JSON.stringify({ ...payload, event }))),
 	trickyJson(4).map((value) => Buffer.from(JSON.stringify(value) ?? '')),
-	nearPayload.map((payload) => {
+	payloads.map((payload) => {
 		const text = JSON.stringify(payload);
 		return Buffer.from(text.slice(0, Math.floor(text.length / 2)));
 	}),

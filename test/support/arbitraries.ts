@@ -1,5 +1,10 @@
 import fc from 'fast-check';
 
+import { EMAILENGINE_EVENTS } from '../../nodes/shared/events';
+import { dataSchemas } from '../../nodes/shared/schemas';
+import { eventBases } from './badInput/payloadCases';
+import { schemaFields, setAt } from './badInput/schemaFields';
+
 /**
  * Names that every plain object already answers to through Object.prototype. Input that uses
  * them as event names, addresses or keys finds code that looks things up in object literals.
@@ -39,10 +44,64 @@ export function trickyJson(maxDepth = 3): fc.Arbitrary<unknown> {
 	);
 }
 
+export type JsonPath = Array<string | number>;
+
+/**
+ * Copies of a generated base with one to `maxEdits` values set at generated paths. Each value is
+ * copied in: fast-check hands out the same constant object again, and an edit must not reach it.
+ */
+export function edited<T extends object>(
+	base: fc.Arbitrary<T>,
+	path: fc.Arbitrary<JsonPath>,
+	value: fc.Arbitrary<unknown>,
+	maxEdits = 3,
+): fc.Arbitrary<T> {
+	return fc
+		.record({
+			base,
+			edits: fc.array(fc.record({ path, value }), { minLength: 1, maxLength: maxEdits }),
+		})
+		.map(({ base: chosen, edits }) => {
+			const copy = structuredClone(chosen);
+			for (const edit of edits) {
+				setAt(copy as Record<string, unknown>, edit.path, structuredClone(edit.value));
+			}
+			return copy;
+		});
+}
+
+/**
+ * A real payload of any event with fields set to any value: its declared fields (from the
+ * event's schema), envelope fields, and keys under any name at the top and in `data`.
+ */
+export function nearPayload(): fc.Arbitrary<Record<string, unknown>> {
+	const names = EMAILENGINE_EVENTS.map((event) => event.name);
+	const value = fc.oneof(trickyString, trickyJson(3), fc.constantFrom(...names));
+	return fc.oneof(
+		...eventBases().map((base) =>
+			edited(
+				fc.constant(base.payload),
+				fc.oneof(
+					fc.constantFrom<JsonPath>(
+						...['account', 'date', 'event', 'path', 'specialUse', 'data'].map((key) => [key]),
+						...schemaFields(dataSchemas[base.event as keyof typeof dataSchemas]).map(
+							(field): JsonPath => ['data', ...field.path],
+						),
+					),
+					trickyString.map((key): JsonPath => ['data', key]),
+					trickyString.map((key): JsonPath => [key]),
+				),
+				value,
+				4,
+			),
+		),
+	);
+}
+
 const GUARDED = [Object.prototype, Function.prototype, Array.prototype, String.prototype];
 
 /** The own keys of the shared prototypes and of their methods, to compare before and after. */
-export function prototypeSnapshot(): string {
+function prototypeSnapshot(): string {
 	return GUARDED.map((proto) =>
 		Reflect.ownKeys(proto)
 			.map((key) => {
