@@ -511,10 +511,6 @@ function maxNullable(a: number | null, b: number | null): number | null {
 	return Math.max(a, b);
 }
 
-function sortKeys<T>(value: Record<string, T>): Record<string, T> {
-	return sortedObject(Object.entries(value));
-}
-
 /** Object.fromEntries defines every key as the object's own, "__proto__" included. */
 function sortedObject<T>(entries: Iterable<[string, T]>): Record<string, T> {
 	return Object.fromEntries([...entries].sort(([a], [b]) => compareStrings(a, b)));
@@ -547,7 +543,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 export function stableJson(value: unknown): string {
 	return JSON.stringify(value, (_key, inner: unknown) =>
 		inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-			? sortKeys(inner as Record<string, unknown>)
+			? sortedObject(Object.entries(inner))
 			: inner,
 	);
 }
