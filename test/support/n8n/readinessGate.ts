@@ -4,7 +4,13 @@
  * answered 200; otherwise they get 503, as from a balancer with no healthy backend. Polled like
  * a health check, and closed at once when n8n refuses or drops a forwarded request.
  */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import {
+	createServer,
+	request,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReadinessGate {
@@ -54,7 +60,7 @@ export async function startReadinessGate(
 		},
 	};
 
-	const refuse = (response: import('node:http').ServerResponse) => {
+	const refuse = (response: ServerResponse) => {
 		gate.refused++;
 		response.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
 		response.end(JSON.stringify({ error: 'no ready n8n behind the gate' }));
